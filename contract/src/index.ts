@@ -1,0 +1,3 @@
+export * from './analysis';
+export * from './features';
+export * from './keys';
