@@ -1,10 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Each workspace owns its test setup (services, browsers); the root only lists them.
 export default defineConfig({
   test: {
-    include: ['{contract,src-workers,server-lite,web-app}/**/*.test.ts', 'scripts/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    projects: ['contract', 'src-workers', 'server-lite', 'web-app'],
   },
 });

@@ -28,6 +28,7 @@ export type SampleType = z.infer<typeof sampleTypeSchema>;
 
 export const ANALYSIS_ERROR_CODES = [
   'empty', // zero bytes or no audio frames
+  'unreadable', // the file could not be read (moved, permission)
   'corrupt', // recognised container, damaged content
   'unsupported-format', // not audio, or an audio format/variant we do not decode
   'too-long', // over the duration or size limit

@@ -1,17 +1,142 @@
-// Owned by the timbre/levels module. Placeholder. Runs at the file's own rate, on every chunk.
+/**
+ * Level meter that runs at the file's own sample rate over the decoder's planar chunks, in one
+ * streaming pass: sample peak, true peak (BS.1770-4 Annex 2), RMS, integrated loudness
+ * (BS.1770-4 / EBU R128) and loudness range (EBU Tech 3342).
+ *
+ * Conventions: peaks are dBFS of the largest |sample| (so a full-scale sine reads 0 dBFS);
+ * rmsDb is the plain mean square over every sample of every channel (a full-scale sine reads
+ * -3.01 dB, not the AES "+3 dB" convention); loudness counts a mono file as one channel.
+ */
 import type { Levels } from '@samplemind/contract';
+import { integratedLoudness, loudnessRange } from './loudness-gating';
+import { createTruePeakMeter } from './loudness-true-peak';
+import { channelWeights, kWeightingBiquads } from './loudness-kweight';
 
 export type LevelMeter = { push(chunk: Float32Array[]): void; finish(): Levels };
 
-export function createLevelMeter(_sampleRate: number, _channels: number): LevelMeter {
+/**
+ * Below one 16-bit LSB the file holds nothing audible (zeros, or dither around zero): silent.
+ * samplePeakDb stays a number for such files unless every sample is exactly zero.
+ */
+const SILENCE_PEAK = 1 / 32768;
+// Feedback state this small is a denormal waiting to happen after a fade to digital silence.
+const DENORMAL = 1e-25;
+
+export function createLevelMeter(sampleRate: number, channels: number): LevelMeter {
+  const { shelf, highPass } = kWeightingBiquads(sampleRate);
+  const weights = channelWeights(channels);
+  const stepFrames = Math.max(1, Math.round(sampleRate / 10)); // 100 ms gating step
+  const truePeak = createTruePeakMeter(sampleRate, channels);
+  // Per channel: shelf (z1, z2), high-pass (w1, w2), transposed direct form II.
+  const state = new Float64Array(channels * 4);
+
+  let steps = new Float64Array(256);
+  let stepCount = 0;
+  let stepEnergy = 0; // weighted K-energy of the 100 ms step being filled
+  let stepFill = 0; // frames already in that step
   let peak = 0;
+  let sumSquares = 0;
+  let samples = 0;
+  let sanitised: Float32Array | null = null;
+
+  const pushStep = () => {
+    if (stepCount === steps.length) {
+      const grown = new Float64Array(steps.length * 2);
+      grown.set(steps);
+      steps = grown;
+    }
+    steps[stepCount++] = stepEnergy;
+    stepEnergy = 0;
+    stepFill = 0;
+  };
+
+  /** Peak and sum of squares of a channel, replacing NaN/±Inf (never valid audio) by 0. */
+  const scan = (data: Float32Array): Float32Array => {
+    let pk = 0;
+    let sq = 0;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      const a = v < 0 ? -v : v;
+      if (a > pk) pk = a;
+      sq += v * v;
+    }
+    if (Number.isFinite(sq)) {
+      if (pk > peak) peak = pk;
+      sumSquares += sq;
+      return data;
+    }
+    if (!sanitised || sanitised.length < data.length) sanitised = new Float32Array(data.length);
+    const clean = sanitised.subarray(0, data.length);
+    for (let i = 0; i < data.length; i++) clean[i] = Number.isFinite(data[i]) ? data[i] : 0;
+    return scan(clean);
+  };
+
+  /** K-filter one channel's frames [from, to), returning the sum of squared outputs. */
+  const kFilter = (data: Float32Array, c: number, from: number, to: number): number => {
+    const o = c * 4;
+    let z1 = state[o];
+    let z2 = state[o + 1];
+    let w1 = state[o + 2];
+    let w2 = state[o + 3];
+    const { b0, b1, b2, a1, a2 } = shelf;
+    const ha1 = highPass.a1;
+    const ha2 = highPass.a2;
+    let sum = 0;
+    for (let i = from; i < to; i++) {
+      const x = data[i];
+      const y = b0 * x + z1;
+      z1 = b1 * x - a1 * y + z2;
+      z2 = b2 * x - a2 * y;
+      const k = y + w1;
+      w1 = -2 * y - ha1 * k + w2;
+      w2 = y - ha2 * k;
+      sum += k * k;
+    }
+    state[o] = Math.abs(z1) < DENORMAL ? 0 : z1;
+    state[o + 1] = Math.abs(z2) < DENORMAL ? 0 : z2;
+    state[o + 2] = Math.abs(w1) < DENORMAL ? 0 : w1;
+    state[o + 3] = Math.abs(w2) < DENORMAL ? 0 : w2;
+    return sum;
+  };
+
   return {
     push(chunk) {
-      for (const ch of chunk) for (let i = 0; i < ch.length; i++) peak = Math.max(peak, Math.abs(ch[i]));
+      const frames = chunk[0]?.length ?? 0;
+      if (frames === 0) return;
+      const data = chunk.slice(0, channels);
+      for (let c = 0; c < data.length; c++) {
+        const peakBefore = peak;
+        // A channel is scanned first so that filters never see NaN (it would stick in their state).
+        const clean = scan(data[c]);
+        data[c] = clean === data[c] ? data[c] : clean.slice();
+        truePeak.push(c, data[c], peak > peakBefore ? peak : 0);
+      }
+      samples += frames * data.length;
+      // Split at 100 ms boundaries so every step sums exactly its own frames across channels.
+      let from = 0;
+      while (from < frames) {
+        const to = Math.min(frames, from + (stepFrames - stepFill));
+        for (let c = 0; c < data.length; c++) {
+          const e = kFilter(data[c], c, from, to);
+          if (weights[c] !== 0) stepEnergy += weights[c] * e;
+        }
+        stepFill += to - from;
+        from = to;
+        if (stepFill === stepFrames) pushStep();
+      }
     },
     finish() {
-      const db = peak > 0 ? 20 * Math.log10(peak) : null;
-      return { samplePeakDb: db, truePeakDb: db, rmsDb: null, lufs: null, loudnessRangeLu: null, isSilent: peak === 0 };
+      const tp = truePeak.finish();
+      const isSilent = peak < SILENCE_PEAK;
+      const db = (v: number) => (v > 0 ? 20 * Math.log10(v) : null);
+      return {
+        samplePeakDb: db(peak),
+        truePeakDb: db(Math.max(tp, peak)),
+        rmsDb: samples > 0 && sumSquares > 0 ? 10 * Math.log10(sumSquares / samples) : null,
+        lufs: isSilent ? null : integratedLoudness(steps, stepCount, stepFrames),
+        loudnessRangeLu: isSilent ? null : loudnessRange(steps, stepCount, stepFrames),
+        isSilent,
+      };
     },
   };
 }

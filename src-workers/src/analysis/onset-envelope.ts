@@ -1,0 +1,97 @@
+import type { AnalysisContext } from '../context';
+
+/** Standard shared STFT for onset/timbre work (see context.ts). */
+export const ONSET_FFT = 1024;
+export const ONSET_HOP = 256;
+
+/** Upper edges (Hz) of the flux bands: kick/bass, snare/keys body, hats/cymbals. */
+const LOW_TOP_HZ = 200;
+const MID_TOP_HZ = 3000;
+/** Log compression: magnitudes are scaled so that the loudest bin is 10^3 before log1p (≈ 60 dB floor). */
+const COMPRESSION = 1000;
+
+export type OnsetEnvelope = {
+  /** Frames per second. */
+  rate: number;
+  frames: number;
+  /** Half-wave rectified log-magnitude spectral flux per band, frame f = change from f-1 to f. */
+  low: Float32Array;
+  mid: Float32Array;
+  high: Float32Array;
+  /** Sum of the bands, each weighted by 1/bins so that no band dominates by width. */
+  total: Float32Array;
+  /** Frame energy in dB re the loudest frame (-120 for silent frames). */
+  energyDb: Float32Array;
+  /** Peak magnitude of the spectrogram; 0 for digital silence. */
+  peak: number;
+};
+
+/**
+ * Multi-band spectral flux on the shared 1024/256 spectrogram, memoised in the context so that
+ * tempo, loop detection (and anyone else) compute it once.
+ */
+export function onsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
+  return ctx.memo('rhythm:onset-envelope', () => computeOnsetEnvelope(ctx));
+}
+
+function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
+  const spec = ctx.spectrogram(ONSET_FFT, ONSET_HOP);
+  const { bins, frames, magnitudes, binHz } = spec;
+  const rate = spec.sampleRate / spec.hop;
+  let peak = 0;
+  for (let i = 0; i < magnitudes.length; i++) if (magnitudes[i] > peak) peak = magnitudes[i];
+
+  const low = new Float32Array(frames);
+  const mid = new Float32Array(frames);
+  const high = new Float32Array(frames);
+  const total = new Float32Array(frames);
+  const energyDb = new Float32Array(frames).fill(-120);
+  if (peak === 0) return { rate, frames, low, mid, high, total, energyDb, peak };
+
+  // Bin 0 (DC) carries no onset information; start at 1.
+  const lowEnd = Math.max(2, Math.min(bins, Math.round(LOW_TOP_HZ / binHz) + 1));
+  const midEnd = Math.max(lowEnd + 1, Math.min(bins, Math.round(MID_TOP_HZ / binHz) + 1));
+  const scale = COMPRESSION / peak;
+  const prev = new Float32Array(bins);
+  const cur = new Float32Array(bins);
+  const energy = new Float64Array(frames);
+  let maxEnergy = 0;
+  for (let f = 0; f < frames; f++) {
+    const base = f * bins;
+    let e = 0;
+    for (let k = 1; k < bins; k++) {
+      const m = magnitudes[base + k];
+      e += m * m;
+      cur[k] = Math.log1p(m * scale);
+    }
+    energy[f] = e;
+    if (e > maxEnergy) maxEnergy = e;
+    if (f > 0) {
+      low[f] = positiveDiff(cur, prev, 1, lowEnd);
+      mid[f] = positiveDiff(cur, prev, lowEnd, midEnd);
+      high[f] = positiveDiff(cur, prev, midEnd, bins);
+    }
+    prev.set(cur);
+    if ((f & 1023) === 1023) ctx.checkpoint();
+  }
+  const wLow = 1 / (lowEnd - 1);
+  const wMid = 1 / (midEnd - lowEnd);
+  const wHigh = 1 / Math.max(1, bins - midEnd);
+  for (let f = 0; f < frames; f++) {
+    low[f] *= wLow;
+    mid[f] *= wMid;
+    high[f] *= wHigh;
+    total[f] = low[f] + mid[f] + high[f];
+    if (energy[f] > 0) energyDb[f] = Math.max(-120, 10 * Math.log10(energy[f] / maxEnergy));
+  }
+  return { rate, frames, low, mid, high, total, energyDb, peak };
+}
+
+function positiveDiff(cur: Float32Array, prev: Float32Array, from: number, to: number): number {
+  let s = 0;
+  for (let k = from; k < to; k++) {
+    const d = cur[k] - prev[k];
+    if (d > 0) s += d;
+  }
+  return s;
+}
