@@ -28,15 +28,16 @@ export type ChromaAnalysis = {
   peakiness: number;
 };
 
+export const CFG = { pow: 0.5, median: 5, maxHz: 2100, minHz: 36, overLocal: 2, harm: 0 };
 const FFT_SIZE = 2048;
 const HOP = 512;
-const MEDIAN_SPAN = 5; // frames (± 0.19 s): longer than a drum hit, shorter than a chord
-const MIN_HZ = 36;
-const MAX_HZ = 2100;
+let MEDIAN_SPAN = 5; // frames (± 0.19 s): longer than a drum hit, shorter than a chord
+let MIN_HZ = 36;
+let MAX_HZ = 2100;
 /** Upper edge of the register read as the bass line (about C4). */
 const BASS_MAX_HZ = 260;
 /** A peak must stand this far above the local spectral mean (whitening: timbre does not decide). */
-const PEAK_OVER_LOCAL = 2;
+let PEAK_OVER_LOCAL = 2;
 const LOCAL_HALF_WIDTH = 6; // bins
 /** Peaks more than this far below the loudest frame's peak are noise floor. */
 const FLOOR_DB = 60;
@@ -46,6 +47,7 @@ export function chromaAnalysis(ctx: AnalysisContext): ChromaAnalysis {
 }
 
 export function computeChroma(mono: Float32Array, sampleRate: number, checkpoint: () => void = () => {}): ChromaAnalysis {
+  MEDIAN_SPAN = CFG.median; MIN_HZ = CFG.minHz; MAX_HZ = CFG.maxHz; PEAK_OVER_LOCAL = CFG.overLocal;
   const x = decimateBy4(mono);
   const rate = sampleRate / 4;
   const bins = FFT_SIZE / 2 + 1;
@@ -110,7 +112,7 @@ export function computeChroma(mono: Float32Array, sampleRate: number, checkpoint
     const dev = Math.abs(semis - nearest);
     // Partials far off the grid (inharmonic, noise, glides) count less.
     const fit = Math.cos(Math.min(dev, 0.5) * Math.PI) ** 2;
-    const w = Math.sqrt(peakMag[i]) * fit;
+    const w = peakMag[i] ** CFG.pow * fit;
     const pc = ((nearest % 12) + 12) % 12;
     const f = peakFrame[i];
     chroma[f * 12 + pc] += w;

@@ -105,11 +105,10 @@ export function createLevelMeter(sampleRate: number, channels: number): LevelMet
       if (frames === 0) return;
       const data = chunk.slice(0, channels);
       for (let c = 0; c < data.length; c++) {
-        const peakBefore = peak;
         // A channel is scanned first so that filters never see NaN (it would stick in their state).
         const clean = scan(data[c]);
         data[c] = clean === data[c] ? data[c] : clean.slice();
-        truePeak.push(c, data[c], peak > peakBefore ? peak : 0);
+        truePeak.push(c, data[c], peak);
       }
       samples += frames * data.length;
       // Split at 100 ms boundaries so every step sums exactly its own frames across channels.
