@@ -2,7 +2,14 @@ import { defineProject } from 'vitest/config';
 
 export default defineProject({
   test: {
-    include: ['src/**/*.test.ts'],
-    passWithNoTests: true,
+    name: 'server-lite',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Starts one real Redis and one real Chroma for the run (see test/global-setup.ts).
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 90_000,
+    // Files that kill and restart their own services or spawn servers are heavy: two at a time.
+    maxWorkers: 2,
+    env: { LOG_LEVEL: 'silent' },
   },
 });

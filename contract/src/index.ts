@@ -1,3 +1,4 @@
 export * from './analysis';
 export * from './features';
 export * from './keys';
+export * from './api';

@@ -10,7 +10,7 @@
 /** Highest frequency (as a fraction of the output rate) that the decimator keeps alias-free. */
 export const DECIMATED_PASSBAND = 0.4;
 
-const stage1 = halfBandTaps(15);
+const stage1 = halfBandTaps(23);
 const stage2 = halfBandTaps(47);
 
 /** Windowed-sinc half-band low-pass (cut-off at a quarter of the input rate). `n` must be odd. */

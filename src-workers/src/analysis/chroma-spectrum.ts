@@ -1,200 +1,131 @@
 import type { AnalysisContext } from '../context';
-import { hannWindow, realFft } from '../dsp/fft';
+import { bassLine } from './chroma-bass';
 import { decimateBy4 } from './chroma-decimate';
+import { type PeakSet, sustainedPeaks } from './chroma-peaks';
 
 /**
  * Pitch-class content over time, the front end of key finding.
  *
- * The signal is decimated to a quarter of the analysis rate and analysed with a 2048-point window
- * (0.37 s, 2.7 Hz bins): long enough to separate semitones down to the bass register, short
- * enough to follow chord changes. Each bin is median-filtered over time, which keeps sustained
- * partials and removes drum hits (harmonic/percussive separation by median filtering, Fitzgerald
- * 2010, horizontal half only). Spectral peaks of that harmonic part are located to a fraction of a
- * bin, the global tuning is estimated from their deviation from the equal-tempered grid, and each
- * peak adds its compressed magnitude to its pitch class.
+ * Sustained spectral peaks (chroma-peaks.ts) are referred to the recording's own tuning, which is
+ * estimated from their deviation from the equal-tempered grid. Each peak adds its compressed
+ * magnitude to its pitch class, except that peaks explained as overtones are discounted: the
+ * 3rd, 5th, 7th... harmonics of a note sound a fifth, a major third, a minor seventh above it and
+ * would otherwise vote for pitch classes that are not played (a minor chord's root gives a major
+ * third at its 5th harmonic). The bass line is read separately (chroma-bass.ts).
  */
 export type ChromaAnalysis = {
   frames: number;
   hopSec: number;
   /** Deviation of the recording's tuning from A4 = 440 Hz, cents in [-50, 50). */
   tuningCents: number;
+  /**
+   * Rayleigh statistic of the peaks' deviations from the semitone grid (weighted by the effective
+   * number of peaks): around 1-5 when they are random (noise, unpitched percussion), tens to
+   * thousands when the partials sit on one tuned grid.
+   */
+  tuningEvidence: number;
   /** frames × 12 (C = 0): pitch-class weight per frame, all registers. */
   chroma: Float32Array;
-  /** frames × 12: weight of the lowest sounding partial region (the bass line). */
+  /** frames × 12: salience of the frame's bass note at its pitch class. */
   bass: Float32Array;
-  /** Per-frame sum of peak weights (how much pitched content the frame has). */
+  /** Per-frame sum of the chroma (how much pitched content the frame has). */
   tonal: Float32Array;
-  /** Share of the harmonic part's magnitude that sits in picked peaks, 0..1 (noise is low). */
-  peakiness: number;
 };
 
-export const CFG = { pow: 0.5, median: 5, maxHz: 2100, minHz: 36, overLocal: 2, harm: 0 };
-const FFT_SIZE = 2048;
-const HOP = 512;
-let MEDIAN_SPAN = 5; // frames (± 0.19 s): longer than a drum hit, shorter than a chord
-let MIN_HZ = 36;
-let MAX_HZ = 2100;
-/** Upper edge of the register read as the bass line (about C4). */
-const BASS_MAX_HZ = 260;
-/** A peak must stand this far above the local spectral mean (whitening: timbre does not decide). */
-let PEAK_OVER_LOCAL = 2;
-const LOCAL_HALF_WIDTH = 6; // bins
-/** Peaks more than this far below the loudest frame's peak are noise floor. */
-const FLOOR_DB = 60;
+/** Non-octave harmonics (3, 5, 6, 7, 9, 10, 11, 12... semitones above the fundamental). */
+const OVERTONES = [19.02, 27.86, 31.02, 33.69, 38.04, 39.86, 41.51, 43.02];
+const OVERTONE_TOLERANCE = 0.3; // semitones
+/** A lower peak explains a higher one as its overtone only when it is at least this loud relative to it. */
+const PARENT_MIN_RATIO = 0.5;
+/** Weight left to a peak explained as an overtone: chord tones often coincide with overtones. */
+const OVERTONE_WEIGHT = 0.5;
 
 export function chromaAnalysis(ctx: AnalysisContext): ChromaAnalysis {
   return ctx.memo('tonal:chroma', () => computeChroma(ctx.mono, ctx.sampleRate, ctx.checkpoint));
 }
 
 export function computeChroma(mono: Float32Array, sampleRate: number, checkpoint: () => void = () => {}): ChromaAnalysis {
-  MEDIAN_SPAN = CFG.median; MIN_HZ = CFG.minHz; MAX_HZ = CFG.maxHz; PEAK_OVER_LOCAL = CFG.overLocal;
-  const x = decimateBy4(mono);
-  const rate = sampleRate / 4;
-  const bins = FFT_SIZE / 2 + 1;
-  const frames = Math.max(1, Math.ceil(x.length / HOP));
-  const mags = stft(x, frames, checkpoint);
-  checkpoint();
-  const harmonic = timeMedian(mags, frames, bins);
-  checkpoint();
+  const peaks = sustainedPeaks(decimateBy4(mono), sampleRate / 4, checkpoint);
+  const { frames, frameStart, count } = peaks;
+  const tuning = estimateTuning(peaks);
+  const tuningSemis = tuning.cents / 100;
+  const bassNotes = bassLine(peaks);
+  const weight = overtoneWeights(peaks, bassNotes.pitch);
 
-  const binHz = rate / FFT_SIZE;
-  const lo = Math.max(LOCAL_HALF_WIDTH + 1, Math.floor(MIN_HZ / binHz));
-  const hi = Math.min(bins - 2, Math.ceil(MAX_HZ / binHz));
-  let globalMax = 0;
-  for (let i = 0; i < harmonic.length; i++) if (harmonic[i] > globalMax) globalMax = harmonic[i];
-  const floor = globalMax * 10 ** (-FLOOR_DB / 20);
-
-  // Pass 1: peaks (frame, fractional MIDI pitch, magnitude).
-  const cap = frames * 64;
-  const peakFrame = new Int32Array(cap);
-  const peakPitch = new Float32Array(cap);
-  const peakMag = new Float32Array(cap);
-  let count = 0;
-  let inPeaks = 0;
-  let total = 0;
-  for (let f = 0; f < frames; f++) {
-    const row = f * bins;
-    let local = 0;
-    for (let k = lo - LOCAL_HALF_WIDTH; k <= lo + LOCAL_HALF_WIDTH; k++) local += harmonic[row + k];
-    for (let k = lo; k <= hi; k++) {
-      const m = harmonic[row + k];
-      total += m;
-      if (k > lo) {
-        local += harmonic[row + Math.min(bins - 1, k + LOCAL_HALF_WIDTH)] - harmonic[row + k - LOCAL_HALF_WIDTH - 1];
-      }
-      if (m <= floor || m < harmonic[row + k - 1] || m <= harmonic[row + k + 1]) continue;
-      if (m * (2 * LOCAL_HALF_WIDTH + 1) < PEAK_OVER_LOCAL * local) continue;
-      if (count === cap) break;
-      // Parabolic interpolation on log magnitude: sub-bin frequency of a Hann-windowed partial.
-      const a = Math.log(harmonic[row + k - 1] + 1e-12);
-      const b = Math.log(m);
-      const c = Math.log(harmonic[row + k + 1] + 1e-12);
-      const denom = a - 2 * b + c;
-      const delta = denom < 0 ? (0.5 * (a - c)) / denom : 0;
-      const hz = (k + delta) * binHz;
-      peakFrame[count] = f;
-      peakPitch[count] = 69 + 12 * Math.log2(hz / 440);
-      peakMag[count] = m;
-      inPeaks += m;
-      count++;
-    }
-  }
-  checkpoint();
-
-  const tuning = estimateTuning(peakPitch, peakMag, count);
   const chroma = new Float32Array(frames * 12);
   const bass = new Float32Array(frames * 12);
   const tonal = new Float32Array(frames);
-  const bassMidi = 69 + 12 * Math.log2(BASS_MAX_HZ / 440);
-  for (let i = 0; i < count; i++) {
-    const semis = peakPitch[i] - tuning / 100;
-    const nearest = Math.round(semis);
-    const dev = Math.abs(semis - nearest);
-    // Partials far off the grid (inharmonic, noise, glides) count less.
-    const fit = Math.cos(Math.min(dev, 0.5) * Math.PI) ** 2;
-    const w = peakMag[i] ** CFG.pow * fit;
-    const pc = ((nearest % 12) + 12) % 12;
-    const f = peakFrame[i];
-    chroma[f * 12 + pc] += w;
-    tonal[f] += w;
-    if (semis < bassMidi) bass[f * 12 + pc] += w;
+  for (let f = 0; f < frames; f++) {
+    for (let i = frameStart[f]; i < frameStart[f + 1]; i++) {
+      const semis = peaks.pitch[i] - tuningSemis;
+      const nearest = Math.round(semis);
+      // Partials far off the grid (inharmonic, noise, glides) count less.
+      const fit = Math.cos(Math.min(Math.abs(semis - nearest), 0.5) * Math.PI) ** 2;
+      const w = Math.sqrt(peaks.mag[i]) * fit * weight[i];
+      chroma[f * 12 + pitchClass(nearest)] += w;
+      tonal[f] += w;
+    }
+    const b = bassNotes.pitch[f];
+    if (!Number.isNaN(b)) bass[f * 12 + pitchClass(Math.round(b - tuningSemis))] += bassNotes.salience[f];
   }
   return {
     frames,
-    hopSec: HOP / rate,
-    tuningCents: tuning,
+    hopSec: peaks.hopSec,
+    tuningCents: tuning.cents,
+    tuningEvidence: count > 0 ? tuning.rayleigh : 0,
     chroma,
     bass,
     tonal,
-    peakiness: total > 0 ? inPeaks / total : 0,
   };
 }
 
-function stft(x: Float32Array, frames: number, checkpoint: () => void): Float32Array {
-  const bins = FFT_SIZE / 2 + 1;
-  const window = hannWindow(FFT_SIZE);
-  const frame = new Float32Array(FFT_SIZE);
-  const re = new Float64Array(bins);
-  const im = new Float64Array(bins);
-  const out = new Float32Array(frames * bins);
-  // Frames are centred on f * HOP so the first chord is seen whole.
-  const offset = FFT_SIZE / 2;
+const pitchClass = (midi: number) => ((midi % 12) + 12) % 12;
+
+/**
+ * 1 for peaks heard as notes, OVERTONE_WEIGHT for peaks that sit at a non-octave harmonic of a
+ * louder lower peak or of the frame's bass note (whose fundamental may be too weak to be a peak).
+ */
+function overtoneWeights(peaks: PeakSet, bassPitch: Float32Array): Float32Array {
+  const { frames, frameStart, pitch, mag } = peaks;
+  const weight = new Float32Array(peaks.count).fill(1);
+  const span = OVERTONES[OVERTONES.length - 1] + OVERTONE_TOLERANCE;
   for (let f = 0; f < frames; f++) {
-    const start = f * HOP - offset;
-    for (let i = 0; i < FFT_SIZE; i++) {
-      const j = start + i;
-      frame[i] = j >= 0 && j < x.length ? x[j] * window[i] : 0;
-    }
-    realFft(frame, FFT_SIZE, re, im);
-    const row = f * bins;
-    for (let k = 0; k < bins; k++) out[row + k] = Math.sqrt(re[k] * re[k] + im[k] * im[k]);
-    if ((f & 63) === 63) checkpoint();
-  }
-  return out;
-}
-
-/** Per-bin median over MEDIAN_SPAN frames (edges use the frames that exist). */
-function timeMedian(mags: Float32Array, frames: number, bins: number): Float32Array {
-  if (frames < 3) return mags;
-  const out = new Float32Array(mags.length);
-  const half = MEDIAN_SPAN >> 1;
-  const buf = new Float32Array(MEDIAN_SPAN);
-  for (let f = 0; f < frames; f++) {
-    const from = Math.max(0, f - half);
-    const to = Math.min(frames - 1, f + half);
-    const n = to - from + 1;
-    for (let k = 0; k < bins; k++) {
-      for (let j = 0; j < n; j++) buf[j] = mags[(from + j) * bins + k];
-      out[f * bins + k] = median(buf, n);
+    const start = frameStart[f];
+    const end = frameStart[f + 1];
+    const bass = bassPitch[f];
+    for (let i = start; i < end; i++) {
+      let explained = !Number.isNaN(bass) && isOvertone(pitch[i] - bass);
+      for (let j = start; j < i && !explained; j++) {
+        const interval = pitch[i] - pitch[j];
+        if (interval > span || mag[j] < mag[i] * PARENT_MIN_RATIO) continue;
+        explained = isOvertone(interval);
+      }
+      if (explained) weight[i] = OVERTONE_WEIGHT;
     }
   }
-  return out;
+  return weight;
 }
 
-function median(buf: Float32Array, n: number): number {
-  // Insertion sort: n <= MEDIAN_SPAN.
-  for (let i = 1; i < n; i++) {
-    const v = buf[i];
-    let j = i - 1;
-    while (j >= 0 && buf[j] > v) {
-      buf[j + 1] = buf[j];
-      j--;
-    }
-    buf[j + 1] = v;
-  }
-  return n & 1 ? buf[n >> 1] : 0.5 * (buf[(n >> 1) - 1] + buf[n >> 1]);
+function isOvertone(interval: number): boolean {
+  for (const h of OVERTONES) if (Math.abs(interval - h) < OVERTONE_TOLERANCE) return true;
+  return false;
 }
 
-/** Weighted circular mean of the peaks' deviation from the nearest semitone, in cents. */
-function estimateTuning(pitch: Float32Array, mag: Float32Array, count: number): number {
+/** Weighted circular mean of the peaks' deviation from the nearest semitone, and its Rayleigh statistic. */
+function estimateTuning(peaks: PeakSet): { cents: number; rayleigh: number } {
   let s = 0;
   let c = 0;
-  for (let i = 0; i < count; i++) {
-    const angle = 2 * Math.PI * (pitch[i] - Math.round(pitch[i]));
-    const w = Math.sqrt(mag[i]);
+  let total = 0;
+  let total2 = 0;
+  for (let i = 0; i < peaks.count; i++) {
+    const angle = 2 * Math.PI * (peaks.pitch[i] - Math.round(peaks.pitch[i]));
+    const w = Math.sqrt(peaks.mag[i]);
     s += w * Math.sin(angle);
     c += w * Math.cos(angle);
+    total += w;
+    total2 += w * w;
   }
-  if (s === 0 && c === 0) return 0;
-  return (Math.atan2(s, c) / (2 * Math.PI)) * 100;
+  if (total === 0) return { cents: 0, rayleigh: 0 };
+  const resultant2 = s * s + c * c;
+  return { cents: (Math.atan2(s, c) / (2 * Math.PI)) * 100, rayleigh: resultant2 / total2 };
 }

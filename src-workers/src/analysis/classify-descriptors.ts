@@ -13,7 +13,7 @@ import type { Spectrogram } from '../dsp/stft';
 export type ClassifyDescriptors = {
   /** Nothing above about -100 dBFS. */
   silent: boolean;
-  /** Onset (-30 dB re peak) to the first time within 3 dB of the peak. */
+  /** Onset (-30 dB re peak) to the first time within 6 dB of the peak: the rise of the transient, not a later swell. */
   attackSec: number;
   /** Peak to the last time within 20 dB of the peak. */
   decay20Sec: number;
@@ -27,6 +27,8 @@ export type ClassifyDescriptors = {
   centroidAttackHz: number;
   /** Spectral centroid after the attack. */
   centroidBodyHz: number;
+  /** Centroid of the part below 500 Hz: where the fundamental of a drum or bass sits. */
+  lowCentroidHz: number;
   /** Spectral flatness (Wiener entropy) of the body, 0 = pure tone, 1 = white noise. */
   flatness: number;
   /** Energy-weighted mean of the best normalised autocorrelation peak over the body, 0..1. */
@@ -37,6 +39,8 @@ export type ClassifyDescriptors = {
   f0Hz: number | null;
   /** Spread (median absolute deviation, cents) of the fundamental over periodic frames. */
   f0SpreadCents: number;
+  /** Extent (cents) of a periodic 4-8 Hz pitch modulation; 0 when there is none. */
+  vibratoCents: number;
   /** Octaves the low-band (< 300 Hz) centroid falls from the attack to 100 ms later. */
   lowGlideOct: number;
   /** Distinct noise bursts (>= 4 dB dips between them) in the first 100 ms. */
@@ -53,10 +57,17 @@ export const CLASSIFY_FFT = 1024;
 export const CLASSIFY_HOP = 256;
 const BAND_EDGES_HZ = [150, 800, 3000, 8000];
 const ATTACK_SPAN_SEC = 0.05;
-const MAX_PITCH_FRAMES = 40;
+const MAX_PITCH_FRAMES = 64;
+/** Frame step of the pitch track, at most ~35 ms so that a 4-8 Hz vibrato stays resolvable. */
+const MAX_PITCH_STRIDE = 3;
 const F0_MIN_HZ = 43;
 const F0_MAX_HZ = 2500;
 const VOICED = 0.6;
+/**
+ * Lowest spectrogram bin used (43 Hz at 22050/1024). With a Hann window, bin 2 is the first that
+ * DC and infrasonic drift cannot leak into.
+ */
+const FIRST_BIN = 2;
 
 export function classifyDescriptors(ctx: AnalysisContext): ClassifyDescriptors {
   return ctx.memo('classify:descriptors', () => compute(ctx));
@@ -67,7 +78,7 @@ function compute(ctx: AnalysisContext): ClassifyDescriptors {
   const sr = ctx.sampleRate;
   const block = Math.max(1, Math.round(sr * BLOCK_SEC));
   const blockSec = block / sr;
-  const { pow, hp } = blockPowers(x, block);
+  const { pow, hp } = blockPowers(x, block, Math.exp((-2 * Math.PI * 15) / sr));
   const env = movingAverage(pow, 5);
   const n = env.length;
   let peak = 0;
@@ -92,7 +103,7 @@ function compute(ctx: AnalysisContext): ClassifyDescriptors {
     return 0;
   };
   const onset = firstAbove(-30);
-  const attackEnd = firstAbove(-3, onset);
+  const attackEnd = firstAbove(-6, onset);
   const last20 = lastAbove(-20);
   const last30 = lastAbove(-30);
   const last40 = lastAbove(-40);
@@ -100,6 +111,7 @@ function compute(ctx: AnalysisContext): ClassifyDescriptors {
   const t10 = thr(-10);
   for (let b = onset; b < n; b++) if (env[b] >= t10) hold10++;
 
+  const env20 = movingAverage(pow, Math.round(0.02 / blockSec));
   const spec = ctx.spectrogram(CLASSIFY_FFT, CLASSIFY_HOP);
   const frameOf = (sample: number) => Math.min(spec.frames - 1, Math.max(0, Math.floor(sample / spec.hop)));
   const fStart = frameOf(onset * block);
@@ -122,8 +134,10 @@ function compute(ctx: AnalysisContext): ClassifyDescriptors {
     ...tonal,
     lowGlideOct,
     bursts: countPeaks(movingAverage(hp, 2), onset, Math.min(n, onset + Math.round(0.1 / blockSec)), 1, 4, 20),
-    reattacks: Math.max(0, countPeaks(env, onset, last30 + 1, Math.round(0.01 / blockSec), 6, 25) - 1),
-    roughnessDb: roughness(env, block, sr, peakBlock, lastAbove(-25)),
+    // A 20 ms average: long enough to flatten the ripple of a 50 Hz tone, short enough to keep
+    // syllables, rotor blades and trills.
+    reattacks: Math.max(0, countPeaks(env20, onset, last30 + 1, Math.round(0.01 / blockSec), 6, 25) - 1),
+    roughnessDb: roughness(env20, block, sr, peakBlock, lastAbove(-25)),
   };
 }
 
@@ -137,11 +151,13 @@ function silentDescriptors(): ClassifyDescriptors {
     bands: [0, 0, 0, 0, 0],
     centroidAttackHz: 0,
     centroidBodyHz: 0,
+    lowCentroidHz: 0,
     flatness: 0,
     periodicity: 0,
     voicedFraction: 0,
     f0Hz: null,
     f0SpreadCents: 0,
+    vibratoCents: 0,
     lowGlideOct: 0,
     bursts: 0,
     reattacks: 0,
@@ -149,18 +165,24 @@ function silentDescriptors(): ClassifyDescriptors {
   };
 }
 
-/** Mean square per block of the signal and of its first difference (a gentle high-pass). */
-function blockPowers(x: Float32Array, block: number): { pow: Float64Array; hp: Float64Array } {
+/**
+ * Mean square per block of the signal and of its first difference (a gentle high-pass). A DC
+ * blocker (pole at `dcPole`, about 15 Hz) goes first: analogue drum machines and some recordings
+ * carry a slow infrasonic drift that would otherwise read as a long, loud low-frequency tail.
+ */
+function blockPowers(x: Float32Array, block: number, dcPole: number): { pow: Float64Array; hp: Float64Array } {
   const n = Math.ceil(x.length / block);
   const pow = new Float64Array(n);
   const hp = new Float64Array(n);
   let prev = 0;
+  let prevIn = 0;
   for (let b = 0; b < n; b++) {
     const end = Math.min(x.length, (b + 1) * block);
     let p = 0;
     let h = 0;
     for (let i = b * block; i < end; i++) {
-      const v = x[i];
+      const v = x[i] - prevIn + dcPole * prev;
+      prevIn = x[i];
       const d = v - prev;
       p += v * v;
       h += d * d;
@@ -195,7 +217,10 @@ function spectralShape(spec: Spectrogram, fStart: number, fAttackEnd: number, fE
   const edges = BAND_EDGES_HZ.map((hz) => Math.round(hz / binHz));
   const bands = [0, 0, 0, 0, 0];
   const flatHi = Math.min(bins - 1, Math.round(10_000 / binHz));
-  const flatLo = 2;
+  const flatLo = FIRST_BIN;
+  const lowTop = Math.round(500 / binHz);
+  let lowNum = 0;
+  let lowDen = 0;
   let attackNum = 0;
   let attackDen = 0;
   let bodyNum = 0;
@@ -209,11 +234,15 @@ function spectralShape(spec: Spectrogram, fStart: number, fAttackEnd: number, fE
     let logSum = 0;
     let flatPow = 0;
     let band = 0;
-    for (let k = 1; k < bins; k++) {
+    for (let k = FIRST_BIN; k < bins; k++) {
       const m = magnitudes[base + k];
       const p = m * m;
       while (band < 4 && k >= edges[band]) band++;
       bands[band] += p;
+      if (k <= lowTop) {
+        lowNum += p * k;
+        lowDen += p;
+      }
       num += p * k;
       den += p;
       if (k >= flatLo && k <= flatHi) {
@@ -241,6 +270,7 @@ function spectralShape(spec: Spectrogram, fStart: number, fAttackEnd: number, fE
     bands: bands.map((b) => b / total) as [number, number, number, number, number],
     centroidAttackHz: attackDen > 0 ? (attackNum / attackDen) * binHz : 0,
     centroidBodyHz: bodyDen > 0 ? (bodyNum / bodyDen) * binHz : 0,
+    lowCentroidHz: lowDen > 0 ? (lowNum / lowDen) * binHz : 0,
     flatness: flatWeight > 0 ? Math.min(1, flatSum / flatWeight) : 0,
   };
 }
@@ -273,10 +303,13 @@ function hannAcf(size: number): Float64Array {
  * power spectrum), window-corrected. Periodic sounds (strings, voices, tuned drums) give a
  * normalised peak near 1 at the period; noise (hats, cymbals, breath) stays low.
  */
-function periodicityTrack(spec: Spectrogram, from: number, to: number) {
+function periodicityTrack(spec: Spectrogram, from: number, toFrame: number) {
+  let to = toFrame;
   const { size, bins, magnitudes, sampleRate } = spec;
   const span = to - from + 1;
-  const stride = Math.max(1, Math.ceil(span / MAX_PITCH_FRAMES));
+  const stride = Math.min(MAX_PITCH_STRIDE, Math.max(1, Math.ceil(span / MAX_PITCH_FRAMES)));
+  to = Math.min(to, from + stride * (MAX_PITCH_FRAMES - 1));
+  const frameSec = (stride * spec.hop) / sampleRate;
   const wAcf = hannAcf(size);
   const power = new Float64Array(size);
   const re = new Float64Array(bins);
@@ -284,7 +317,12 @@ function periodicityTrack(spec: Spectrogram, from: number, to: number) {
   const nr = new Float64Array(size >> 1);
   const minLag = Math.max(2, Math.floor(sampleRate / F0_MAX_HZ));
   const maxLag = Math.min((size >> 1) - 2, Math.ceil(sampleRate / F0_MIN_HZ));
+  // First-order high-pass (150 Hz) pre-emphasis, as in speech analysis: keeps a weak sub-bass
+  // thump (hi-hat pedal, mic rumble) from deciding the periodicity of an otherwise noisy sound,
+  // while a pure low tone (kick, bass) is scaled uniformly and keeps its periodicity.
+  const emphasis = emphasisCurve(bins, spec.binHz);
   const f0s: number[] = [];
+  const track = new Float64Array(MAX_PITCH_FRAMES).fill(Number.NaN);
   let perSum = 0;
   let voicedWeight = 0;
   let weight = 0;
@@ -292,10 +330,11 @@ function periodicityTrack(spec: Spectrogram, from: number, to: number) {
     const base = f * bins;
     let energy = 0;
     for (let k = 0; k < bins; k++) {
-      const p = magnitudes[base + k] ** 2;
+      const raw = k < FIRST_BIN ? 0 : magnitudes[base + k] ** 2;
+      const p = raw * emphasis[k];
       power[k] = p;
       if (k > 0 && k < bins - 1) power[size - k] = p;
-      energy += p;
+      energy += raw;
     }
     if (energy <= 0) continue;
     // The power spectrum is real and even, so its forward transform is the autocorrelation.
@@ -337,6 +376,7 @@ function periodicityTrack(spec: Spectrogram, from: number, to: number) {
     if (periodicity >= VOICED) {
       voicedWeight += energy;
       f0s.push(sampleRate / (bestLag + shift));
+      track[(f - from) / stride] = sampleRate / (bestLag + shift);
     }
   }
   let f0Hz: number | null = null;
@@ -351,7 +391,76 @@ function periodicityTrack(spec: Spectrogram, from: number, to: number) {
     voicedFraction: weight > 0 ? voicedWeight / weight : 0,
     f0Hz,
     f0SpreadCents,
+    vibratoCents: f0Hz === null ? 0 : vibratoExtent(track, f0Hz, frameSec),
   };
+}
+
+const VIBRATO_MIN_HZ = 4;
+const VIBRATO_MAX_HZ = 8;
+
+/**
+ * Extent (cents, half peak-to-peak) of a 4-8 Hz periodic pitch modulation: the vibrato of
+ * bowed strings, voices and winds. The track is detrended by its 0.3 s moving average (so slow
+ * drift and glides do not count), then the best sinusoid in the band is fitted; it only counts
+ * when it explains at least a third of the remaining variance, i.e. the wobble is periodic.
+ */
+function vibratoExtent(track: Float64Array, f0Hz: number, frameSec: number): number {
+  const n = track.length;
+  const cents = new Float64Array(n);
+  let voiced = 0;
+  for (let i = 0; i < n; i++) {
+    cents[i] = Number.isNaN(track[i]) ? Number.NaN : 1200 * Math.log2(track[i] / f0Hz);
+    if (!Number.isNaN(cents[i])) voiced++;
+  }
+  if (voiced < 12 || voiced * frameSec < 0.5) return 0;
+  const half = Math.max(1, Math.round(0.15 / frameSec));
+  const t: number[] = [];
+  const c: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(cents[i])) continue;
+    let sum = 0;
+    let count = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++) {
+      if (!Number.isNaN(cents[j])) {
+        sum += cents[j];
+        count++;
+      }
+    }
+    t.push(i * frameSec);
+    c.push(cents[i] - sum / count);
+  }
+  let variance = 0;
+  for (const v of c) variance += v * v;
+  variance /= c.length;
+  if (variance <= 0) return 0;
+  let best = 0;
+  for (let hz = VIBRATO_MIN_HZ; hz <= VIBRATO_MAX_HZ; hz += 0.25) {
+    const w = 2 * Math.PI * hz;
+    let re = 0;
+    let im = 0;
+    for (let i = 0; i < c.length; i++) {
+      re += c[i] * Math.cos(w * t[i]);
+      im -= c[i] * Math.sin(w * t[i]);
+    }
+    best = Math.max(best, (2 * Math.hypot(re, im)) / c.length);
+  }
+  // A sinusoid of amplitude A carries A^2 / 2 of variance.
+  return (best * best) / 2 >= variance / 3 ? best : 0;
+}
+
+const emphasisCurves = new Map<string, Float64Array>();
+function emphasisCurve(bins: number, binHz: number): Float64Array {
+  const key = `${bins}:${binHz}`;
+  let curve = emphasisCurves.get(key);
+  if (!curve) {
+    curve = new Float64Array(bins);
+    for (let k = 0; k < bins; k++) {
+      const f = k * binHz;
+      curve[k] = (f * f) / (f * f + 150 * 150);
+    }
+    emphasisCurves.set(key, curve);
+  }
+  return curve;
 }
 
 /** Octaves the < 300 Hz centroid falls between the attack frame and the frame 100 ms later. */
@@ -361,7 +470,7 @@ function lowBandGlide(spec: Spectrogram, fStart: number, fEnd: number): number {
   const centroid = (f: number) => {
     let num = 0;
     let den = 0;
-    for (let k = 1; k <= top; k++) {
+    for (let k = FIRST_BIN; k <= top; k++) {
       const p = magnitudes[f * bins + k] ** 2;
       num += k * p;
       den += p;

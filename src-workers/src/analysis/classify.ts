@@ -1,9 +1,59 @@
-// Owned by the timbre module. Placeholder.
-import type { TypeCall } from '@samplemind/contract';
+import { ONE_SHOT_TYPES, type SampleType, type TypeCall } from '@samplemind/contract';
 import type { AnalysisContext } from '../context';
+import { classifyDescriptors } from './classify-descriptors';
+import { loopPercussiveness } from './classify-loop';
+import { derive, FX_BASELINE, ONE_SHOT_PROTOTYPES, prototypePenalty } from './classify-prototypes';
 import type { Measured } from './measured';
 
-export function classifyType(_ctx: AnalysisContext, m: Measured): TypeCall {
-  const label = m.loop.isLoop ? 'music-loop' : 'fx';
-  return { label, confidence: 0, method: 'placeholder', scores: [{ label, score: 0 }] };
+/**
+ * Sample type classifier, method "descriptor-prototype-v1".
+ *
+ * No training data: a handful of perceptual descriptors in physical units (band energies,
+ * attack/decay/sustain times, spectral centroid and flatness, periodicity and fundamental, pitch
+ * glide, noise bursts, re-attacks, amplitude wobble; classify-descriptors.ts) are compared with
+ * soft prototypes written from the acoustics of each instrument family
+ * (classify-prototypes.ts). Each class's log-score is minus the summed, capped squared distance
+ * of the descriptors from the ranges its prototype expects; fx is the open class and also wins
+ * when no instrument prototype fits. A softmax turns the scores into the confidence.
+ *
+ * Loops (measured.loop.isLoop) are only split into drum-loop and music-loop, by how much of the
+ * 100 Hz - 5 kHz energy is sustained tone rather than decaying hits and noise
+ * (classify-loop.ts).
+ */
+export const CLASSIFY_METHOD = 'descriptor-prototype-v1';
+
+/** Softmax temperature in penalty units: a 1-unit lead means ~73 % against one rival. */
+const TEMPERATURE = 1;
+
+export function classifyType(ctx: AnalysisContext, m: Measured): TypeCall {
+  if (m.loop.isLoop) {
+    const p = loopPercussiveness(ctx);
+    return call([
+      ['drum-loop', Math.log(Math.max(p, 1e-6))],
+      ['music-loop', Math.log(Math.max(1 - p, 1e-6))],
+    ]);
+  }
+  const d = classifyDescriptors(ctx);
+  if (d.silent || m.levels.isSilent) {
+    return { label: 'fx', confidence: 0, method: CLASSIFY_METHOD, scores: [{ label: 'fx', score: 0 }] };
+  }
+  const dd = derive(d);
+  const best = new Map<SampleType, number>();
+  best.set('fx', FX_BASELINE);
+  for (const p of ONE_SHOT_PROTOTYPES) {
+    const s = -prototypePenalty(p, dd);
+    if (s > (best.get(p.label) ?? Number.NEGATIVE_INFINITY)) best.set(p.label, s);
+  }
+  return call(ONE_SHOT_TYPES.map((t) => [t, best.get(t) ?? Number.NEGATIVE_INFINITY]));
 }
+
+function call(logScores: [SampleType, number][]): TypeCall {
+  const top = Math.max(...logScores.map(([, s]) => s));
+  const weights = logScores.map(([label, s]) => [label, Math.exp((s - top) / TEMPERATURE)] as const);
+  const total = weights.reduce((a, [, w]) => a + w, 0);
+  const scores = weights
+    .map(([label, w]) => ({ label, score: Math.round((w / total) * 1000) / 1000 }))
+    .sort((a, b) => b.score - a.score);
+  return { label: scores[0].label, confidence: scores[0].score, method: CLASSIFY_METHOD, scores };
+}
+

@@ -92,11 +92,15 @@ export function createLevelMeter(sampleRate: number, channels: number): LevelMet
       w2 = y - ha2 * k;
       sum += k * k;
     }
+    saveState(o, z1, z2, w1, w2);
+    return sum;
+  };
+
+  const saveState = (o: number, z1: number, z2: number, w1: number, w2: number) => {
     state[o] = Math.abs(z1) < DENORMAL ? 0 : z1;
     state[o + 1] = Math.abs(z2) < DENORMAL ? 0 : z2;
     state[o + 2] = Math.abs(w1) < DENORMAL ? 0 : w1;
     state[o + 3] = Math.abs(w2) < DENORMAL ? 0 : w2;
-    return sum;
   };
 
   return {

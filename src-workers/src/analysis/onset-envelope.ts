@@ -95,3 +95,25 @@ function positiveDiff(cur: Float32Array, prev: Float32Array, from: number, to: n
   }
   return s;
 }
+
+/**
+ * Onset-only view of an envelope: the local mean over `window` frames is subtracted and negatives
+ * dropped, so that slow level changes and steady noise do not read as rhythm.
+ */
+export function sharpenOnsets(x: Float32Array, from: number, to: number, window: number): Float64Array {
+  const n = Math.max(0, to - from);
+  const out = new Float64Array(n);
+  const half = Math.max(1, window >> 1);
+  let sum = 0;
+  let lo = 0;
+  let hi = -1;
+  for (let i = 0; i < n; i++) {
+    const wantHi = Math.min(n - 1, i + half);
+    while (hi < wantHi) sum += x[from + ++hi];
+    const wantLo = Math.max(0, i - half);
+    while (lo < wantLo) sum -= x[from + lo++];
+    const v = x[from + i] - sum / (hi - lo + 1);
+    out[i] = v > 0 ? v : 0;
+  }
+  return out;
+}

@@ -1,7 +1,20 @@
-// Owned by the timbre module. Placeholder.
+/**
+ * File-level spectral shape: per-frame descriptors (descriptor-frames.ts) averaged over the
+ * non-silent frames, each frame weighted by its energy, so that the audible body of a sound sets
+ * the figure and its faint tail or leading silence does not.
+ */
 import type { Spectral } from '@samplemind/contract';
 import type { AnalysisContext } from '../context';
+import { spectralFrames, weightedMean } from './descriptor-frames';
 
-export function analyseSpectral(_ctx: AnalysisContext): Spectral {
-  return { centroidHz: 0, rolloffHz: 0, flatness: 0, bandwidthHz: 0, zeroCrossingRate: 0 };
+export function analyseSpectral(ctx: AnalysisContext): Spectral {
+  const sf = spectralFrames(ctx);
+  const { energy, active } = sf;
+  return {
+    centroidHz: weightedMean(sf.centroidHz, energy, active),
+    rolloffHz: weightedMean(sf.rolloffHz, energy, active),
+    flatness: Math.min(1, Math.max(0, weightedMean(sf.flatness, energy, active))),
+    bandwidthHz: weightedMean(sf.bandwidthHz, energy, active),
+    zeroCrossingRate: weightedMean(sf.zcr, energy, active),
+  };
 }

@@ -1,30 +1,69 @@
 import type { Tempo } from '@samplemind/contract';
 import type { AnalysisContext } from '../context';
-import { onsetEnvelope } from './onset-envelope';
-import { autocorrelation, detrend, readAt } from './rhythm-periodicity';
+import { beatsPerBar, type RhythmAnalysis, rhythmAnalysis } from './rhythm-analysis';
+import { barFit } from './rhythm-length';
 
+/** Relative tempo distance within which the file length is taken as exact. */
+const EXACT_TOLERANCE = 0.004;
+
+const NO_TEMPO: Tempo = { bpm: null, confidence: 0, beats: null, bars: null, beatsPerBar: null, candidates: [] };
+
+/**
+ * Tempo of the sounding part: multi-band spectral-flux onsets → onset spectrum → metrical
+ * hypotheses scored by pulse salience, a tempo prior, the hi-hat subdivision and the file length.
+ */
 export function analyseTempo(ctx: AnalysisContext): Tempo {
-  const env = onsetEnvelope(ctx);
-  const none: Tempo = { bpm: null, confidence: 0, beats: null, bars: null, beatsPerBar: null, candidates: [] };
-  if (env.peak === 0 || env.frames < env.rate * 1.5) return none;
-  const x = detrend(env.total, Math.round(env.rate));
-  const A = autocorrelation(x, Math.round(env.rate * 8));
-  let best = 0, bestT = 0;
-  const cands: { bpm: number; score: number }[] = [];
-  const scores: number[] = [];
-  const grid: number[] = [];
-  for (let T = 40; T <= 220; T *= 1.0025) {
-    const tau = (60 * env.rate) / T;
-    let s = 0, c = 0;
-    for (let k = 1; k <= 4 && k * tau < A.length - 1; k++) { s += readAt(A, k * tau); c++; }
-    if (c === 0) continue;
-    const prior = Math.exp(-0.5 * (Math.log2(T / 120) / 0.7) ** 2);
-    const sc = (s / c) * prior;
-    grid.push(T); scores.push(sc);
-    if (sc > best) { best = sc; bestT = T; }
+  const r = rhythmAnalysis(ctx);
+  const best = r.hypotheses[0];
+  if (!best) return NO_TEMPO;
+  const meter = beatsPerBar(r, best.bpm);
+  let bpm = best.bpm;
+  // A bar-exact file pins the tempo down better than the spectrum can: snap when they agree closely.
+  // When the onset spectrum hesitates between bars of three and four, an exact fit of the length
+  // in only one of them settles it.
+  let fit = barFit(ctx.durationSec, bpm, meter.beatsPerBar, EXACT_TOLERANCE, true);
+  const other = meter.beatsPerBar === 3 ? 4 : 3;
+  const otherFit = barFit(ctx.durationSec, bpm, other, EXACT_TOLERANCE, true);
+  if (!fit && otherFit && meter.triple > 0.5 && meter.triple < 2) {
+    meter.beatsPerBar = other;
+    fit = otherFit;
   }
-  for (let i = 1; i + 1 < scores.length; i++) if (scores[i] > scores[i-1] && scores[i] >= scores[i+1]) cands.push({ bpm: grid[i], score: scores[i] });
-  cands.sort((a, b) => b.score - a.score);
-  if (bestT === 0) return none;
-  return { bpm: Math.round(bestT * 100) / 100, confidence: Math.max(0, Math.min(1, best)), beats: null, bars: null, beatsPerBar: 4, candidates: cands.slice(0, 5) };
+  let beats: number;
+  if (fit) {
+    bpm = fit.bpm;
+    beats = fit.beats;
+  } else {
+    beats = Math.max(1, Math.round((soundingSec(r) * bpm) / 60));
+  }
+  return {
+    bpm: round2(bpm),
+    confidence: confidenceOf(r),
+    beats,
+    bars: round2(beats / meter.beatsPerBar),
+    beatsPerBar: meter.beatsPerBar,
+    candidates: r.hypotheses.slice(0, 5).map((h) => ({ bpm: round2(h.bpm), score: round2(h.score) })),
+  };
 }
+
+/** From the first sounding frame to the last frame within 20 dB of the loudest (decay tail excluded). */
+function soundingSec(r: RhythmAnalysis): number {
+  let end = r.first;
+  for (let i = r.first; i < r.last; i++) if (r.env.energyDb[i] > -20) end = i + 1;
+  return (end - r.first) / r.env.rate;
+}
+
+/**
+ * How much to trust the tempo: the tempo lines must stand out of the onset spectrum (prominence)
+ * and the best reading must beat its metrical rivals (margin).
+ */
+function confidenceOf(r: RhythmAnalysis): number {
+  const prominence = r.floorSalience > 0 ? r.peakSalience / r.floorSalience : 0;
+  const clear = clamp01(Math.log(Math.max(prominence, 1) / 2) / Math.log(10));
+  const [a, b] = r.hypotheses;
+  const margin = b ? a.score - b.score : 1;
+  const decisive = 1 - Math.exp(-3 * margin);
+  return round2(clear * (0.5 + 0.5 * decisive));
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);

@@ -70,3 +70,27 @@ function centred(x: ArrayLike<number>): { v: Float64Array; norm: number } {
   }
   return { v, norm: Math.sqrt(ss) };
 }
+
+/**
+ * Chord roots and bass notes: the tonic most, the dominant and subdominant next, the other
+ * diatonic degrees less, chromatic degrees not at all (minor: natural minor degrees).
+ */
+export const ROOT_PROFILE: KeyProfile = {
+  name: 'root',
+  major: [1, 0, 0.25, 0, 0.25, 0.5, 0, 0.5, 0, 0.25, 0, 0.25],
+  minor: [1, 0, 0.25, 0.25, 0, 0.5, 0, 0.5, 0.25, 0, 0.25, 0],
+};
+
+/** The tonic alone (for the opening bass note). */
+export const TONIC_NOTE: KeyProfile = {
+  name: 'tonic-note',
+  major: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+  minor: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+};
+
+/** The tonic triad (for the opening chord). */
+export const TONIC_TRIAD: KeyProfile = {
+  name: 'tonic-triad',
+  major: [1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0],
+  minor: [1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0],
+};

@@ -111,3 +111,16 @@ export function float80be(b: Uint8Array, at: number): number {
   if (exponent === 0x7fff) return Number.NaN;
   return sign * (hi * 2 ** 32 + lo) * 2 ** (exponent - 16383 - 63);
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Free-text metadata of unknown encoding (RIFF INFO, AIFF NAME): UTF-8 when valid, else ISO-8859-1. */
+export function textAuto(b: Uint8Array): string {
+  const end = b.indexOf(0);
+  const s = end >= 0 ? b.subarray(0, end) : b;
+  try {
+    return strictUtf8.decode(s);
+  } catch {
+    return latin1(s);
+  }
+}

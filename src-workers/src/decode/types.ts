@@ -1,7 +1,11 @@
 import type { AudioFormat, ClaimedMetadata } from '@samplemind/contract';
 
 export type SourceInfo = Pick<AudioFormat, 'container' | 'codec' | 'sampleRate' | 'channels' | 'bitDepth'> & {
-  /** Frames the header promises; null when the container does not say (e.g. some MP3). */
+  /**
+   * Frames the header promises; null when the container does not say (e.g. MP3 without a Xing
+   * header). For PCM containers it is capped by what the file can hold, so a header that claims
+   * gigabytes in a truncated file never sizes an allocation.
+   */
   declaredFrames: number | null;
 };
 
@@ -15,6 +19,11 @@ export type AudioSource = {
   /** Claims from embedded metadata (acid, smpl, LIST/INFO, ID3, Vorbis comments). */
   claimed: Partial<ClaimedMetadata>;
   chunks(): AsyncGenerator<Float32Array[], void, undefined>;
-  /** Set once chunks() is exhausted: true when fewer frames than declared were present. */
+  /**
+   * True when fewer frames than declared were present. Final once chunks() is exhausted; PCM
+   * containers know it from the start (the data chunk overruns the file).
+   */
   readonly isTruncated: boolean;
+  /** Recoverable problems met while opening or decoding (e.g. a damaged FLAC STREAMINFO). */
+  readonly warnings?: string[];
 };

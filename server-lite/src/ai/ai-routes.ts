@@ -1,0 +1,221 @@
+import type {
+  FastifyError,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  onRequestHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { Registry } from 'prom-client';
+import { AiHttpError, type AiEvent, AiService } from './ai-service';
+import type { AiConfig } from './config';
+import {
+  type AiErrorResponse,
+  aiAnalyzeQuerySchema,
+  aiAnalyzeRequestSchema,
+  aiAnalyzeResponseSchema,
+  aiErrorResponseSchema,
+  aiProvidersResponseSchema,
+} from './contract';
+import { createAiMetrics } from './metrics';
+import { type AiCache, type AiCounters, MemoryAiStore } from './store';
+
+export type AiRoutesOptions = {
+  config: AiConfig;
+  /** Answer cache; an in-process LRU (config.cacheMaxEntries) when omitted. */
+  cache?: AiCache;
+  /** Rate-limit and budget counters; the cache when it has them (both stores here do), else in-process. */
+  counters?: AiCounters;
+  /** Runs first on every AI route; must set request.user (with `id` or `sub`) or reply 401. */
+  authenticate: onRequestHookHandler | preHandlerHookHandler;
+  /** Who the caller is, once authenticated. Default: request.auth.userId, else request.user.id or .sub. */
+  userIdOf?: (request: FastifyRequest) => string | undefined;
+  /** Where the AI metrics go (the app's /metrics registry). A private registry when omitted. */
+  metrics?: Registry;
+  /** Transport for the provider SDKs (tests, benchmarks); global fetch when omitted. */
+  fetch?: typeof fetch;
+};
+
+const defaultUserId = (request: FastifyRequest): string | undefined => {
+  const r = request as { auth?: { userId?: unknown }; user?: { id?: unknown; sub?: unknown } };
+  const id = r.auth?.userId ?? r.user?.id ?? r.user?.sub;
+  return typeof id === 'string' && id !== '' ? id : typeof id === 'number' ? String(id) : undefined;
+};
+
+const errorSchemas = { 400: aiErrorResponseSchema, 401: aiErrorResponseSchema, 429: aiErrorResponseSchema };
+
+/**
+ * GET /ai/providers and POST /ai/analyze (register with prefix '/api/v1'). Encapsulated on purpose:
+ * it sets its own zod compilers and error handler, so it works the same inside the app and alone
+ * in a test.
+ */
+export const aiRoutes: FastifyPluginAsync<AiRoutesOptions> = async (fastify, opts) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const cache = opts.cache ?? new MemoryAiStore(opts.config.cacheMaxEntries);
+  const counters = opts.counters ?? (isCounters(cache) ? cache : new MemoryAiStore(1));
+  const service = new AiService({
+    config: opts.config,
+    cache,
+    counters,
+    metrics: createAiMetrics(opts.metrics ?? new Registry()),
+    log: app.log,
+    fetch: opts.fetch,
+  });
+  const userIdOf = opts.userIdOf ?? defaultUserId;
+
+  // Authentication runs before the body is parsed, so anonymous callers learn nothing about validation.
+  app.addHook('onRequest', opts.authenticate as onRequestHookHandler);
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const body: AiErrorResponse = { error: 'internal', message: 'Internal error', requestId: request.id };
+    if (err instanceof AiHttpError) {
+      if (err.extra.retryAfterSec !== undefined) reply.header('retry-after', String(err.extra.retryAfterSec));
+      return reply.status(err.statusCode).send({
+        ...body,
+        error: err.code,
+        message: err.message,
+        ...(err.extra.attempts ? { attempts: err.extra.attempts } : {}),
+      });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      // Same shape as server-lite's global handler (plugins/external/errors.ts).
+      const issues = err.validation.map((v) => ({
+        path: String((v.params as { issue?: { path?: unknown[] } })?.issue?.path?.join('.') ?? v.instancePath ?? ''),
+        message: v.message ?? 'invalid',
+      }));
+      return reply
+        .status(400)
+        .send({ ...body, error: 'validation', message: `invalid ${err.validationContext ?? 'request'}`, issues });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send({ ...body, error: err.code ?? 'bad-request', message: err.message });
+    }
+    request.log.error({ err }, 'ai route failed');
+    return reply.status(500).send(body);
+  });
+
+  app.get(
+    '/ai/providers',
+    {
+      schema: {
+        tags: ['ai'],
+        summary: 'Configured AI providers, their models and last health',
+        security: [{ bearerAuth: [] }],
+        response: { 200: aiProvidersResponseSchema, 401: aiErrorResponseSchema },
+      },
+    },
+    async () => service.providers(),
+  );
+
+  app.post(
+    '/ai/analyze',
+    {
+      schema: {
+        tags: ['ai'],
+        summary: 'Describe and tag samples with an AI provider',
+        security: [{ bearerAuth: [] }],
+        description:
+          'Describe and tag samples from their analysis (never audio). `?stream=1` or `Accept: text/event-stream` streams the descriptions as server-sent events.',
+        querystring: aiAnalyzeQuerySchema,
+        body: aiAnalyzeRequestSchema,
+        response: {
+          200: aiAnalyzeResponseSchema,
+          ...errorSchemas,
+          502: aiErrorResponseSchema,
+          503: aiErrorResponseSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const userId = userIdOf(request);
+      if (userId === undefined) throw new AiHttpError(401, 'unauthorized', 'Sign in to use AI descriptions');
+      const body = request.body;
+      const wantsStream =
+        request.query.stream ?? (request.headers.accept ?? '').toLowerCase().includes('text/event-stream');
+      const client = clientSignal(reply);
+      const input = {
+        userId,
+        samples: body.samples ?? [body.sample!],
+        provider: body.provider,
+        refresh: body.refresh,
+        signal: client,
+      };
+      if (!wantsStream) return service.analyze(input);
+      return streamAnalyze(service, request, reply, input);
+    },
+  );
+};
+
+function isCounters(x: AiCache): x is AiCache & AiCounters {
+  return typeof (x as Partial<AiCounters>).incrBy === 'function' && typeof (x as Partial<AiCounters>).peek === 'function';
+}
+
+/** Aborts when the client disconnects before the answer is complete. */
+function clientSignal(reply: FastifyReply): AbortSignal {
+  const ctl = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) ctl.abort(new Error('client disconnected'));
+  });
+  return ctl.signal;
+}
+
+/**
+ * Server-sent events. Headers go out with the first event, so a request refused before any work
+ * (limits, configuration) still gets a plain JSON error with its status code.
+ */
+async function streamAnalyze(
+  service: AiService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  input: Parameters<AiService['analyze']>[0],
+): Promise<undefined> {
+  let open = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+  const raw = reply.raw;
+  const send = (event: string, data: unknown) => {
+    if (!open) {
+      open = true;
+      reply.hijack();
+      // Hooks (CORS, request id, security headers) set theirs on the reply; keep them.
+      const kept = Object.entries(reply.getHeaders()).filter(
+        (e): e is [string, string | number | string[]] => e[1] !== undefined,
+      );
+      raw.writeHead(200, {
+        ...Object.fromEntries(kept),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
+      heartbeat.unref();
+    }
+    if (!raw.destroyed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  try {
+    const result = await service.analyze({ ...input, onEvent: (e: AiEvent) => send(e.event, e.data) });
+    send('result', aiAnalyzeResponseSchema.parse(result));
+  } catch (err) {
+    if (!open) throw err;
+    const body: AiErrorResponse =
+      err instanceof AiHttpError
+        ? { error: err.code, message: err.message, requestId: request.id, ...(err.extra.attempts ? { attempts: err.extra.attempts } : {}) }
+        : { error: 'internal', message: 'Internal error', requestId: request.id };
+    if (!(err instanceof AiHttpError)) request.log.error({ err }, 'ai stream failed');
+    send('error', body);
+  } finally {
+    clearInterval(heartbeat);
+    if (open) raw.end();
+  }
+  return undefined;
+}

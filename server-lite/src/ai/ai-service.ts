@@ -1,0 +1,332 @@
+import type { AiConfig, AiProviderConfig } from './config';
+import {
+  type AiAnalyzeItem,
+  type AiAnalyzeResponse,
+  type AiProviderId,
+  type AiProvidersResponse,
+  type AiSampleAnalysis,
+  type AiSampleInput,
+  aiSampleAnalysisSchema,
+} from './contract';
+import { UserLimits } from './limits';
+import type { AiMetrics } from './metrics';
+import { CallFailed, callProvider, type Tokens } from './provider-call';
+import { type ProviderFailure, toProviderFailure } from './provider-errors';
+import { createModel, type ModelHandle } from './providers';
+import { cacheKey, type NormalisedSample, normaliseSample } from './prompt';
+import { Semaphore } from './semaphore';
+import type { AiCache, AiCounters } from './store';
+
+/** An answer for the client: status, stable code, safe message (and Retry-After for 429s). */
+export class AiHttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { retryAfterSec?: number; attempts?: { provider: AiProviderId; message: string }[] } = {},
+  ) {
+    super(message);
+    this.name = 'AiHttpError';
+  }
+}
+
+export type AiEvent =
+  | { event: 'meta'; data: { provider: AiProviderId; model: string } }
+  | { event: 'description'; data: { index: number; id: string; delta: string } }
+  | { event: 'fallback'; data: { provider: AiProviderId; message: string } };
+
+export type AnalyzeInput = {
+  userId: string;
+  samples: AiSampleInput[];
+  provider?: AiProviderId;
+  refresh?: boolean;
+  /** The client's signal (aborted when it disconnects). */
+  signal: AbortSignal;
+  /** Streaming: receives meta, description deltas and fallbacks as they happen. */
+  onEvent?: (e: AiEvent) => void;
+};
+
+type Log = { warn(obj: object, msg: string): void };
+
+export type AiServiceDeps = {
+  config: AiConfig;
+  cache: AiCache;
+  counters: AiCounters;
+  metrics: AiMetrics;
+  log?: Log;
+  /** Tests and the benchmark may swap the transport; production uses global fetch. */
+  fetch?: typeof fetch;
+};
+
+type Health = AiProvidersResponse['providers'][number]['health'];
+type CachedEntry = { analysis: AiSampleAnalysis; provider: AiProviderId; model: string };
+type Runtime = { config: AiProviderConfig; handle: ModelHandle; slots: Semaphore; health: Health };
+type Served = { items: AiSampleAnalysis[]; provider: AiProviderId; model: string; tokens: Tokens };
+
+export class AiService {
+  private readonly runtimes = new Map<AiProviderId, Runtime>();
+  private readonly limits: UserLimits;
+  /** Identical uncached requests in flight share one provider call. */
+  private readonly inFlight = new Map<string, Promise<Served>>();
+
+  constructor(private readonly deps: AiServiceDeps) {
+    for (const p of deps.config.providers) {
+      this.runtimes.set(p.id, {
+        config: p,
+        handle: createModel(p, deps.fetch),
+        slots: new Semaphore(p.concurrency),
+        health: { status: 'unknown', lastSuccessAt: null, lastErrorAt: null, lastError: null, lastLatencyMs: null },
+      });
+    }
+    this.limits = new UserLimits(deps.counters, deps.config.rateLimitPerMin, deps.config.dailyTokenBudget);
+  }
+
+  providers(): AiProvidersResponse {
+    return {
+      providers: [...this.runtimes.values()].map((r) => ({
+        id: r.config.id,
+        model: r.config.model,
+        timeoutMs: r.config.timeoutMs,
+        concurrency: r.config.concurrency,
+        health: { ...r.health },
+      })),
+      maxBatch: this.deps.config.maxBatch,
+    };
+  }
+
+  async analyze(input: AnalyzeInput): Promise<AiAnalyzeResponse> {
+    const started = performance.now();
+    const { config, metrics } = this.deps;
+    if (this.runtimes.size === 0) {
+      throw new AiHttpError(503, 'ai-not-configured', 'No AI provider is configured on this server');
+    }
+    if (input.provider !== undefined && !this.runtimes.has(input.provider)) {
+      const names = [...this.runtimes.keys()].join(', ');
+      throw new AiHttpError(400, 'provider-not-configured', `${input.provider} is not configured here (configured: ${names})`);
+    }
+    if (input.samples.length > config.maxBatch) {
+      throw new AiHttpError(400, 'batch-too-large', `at most ${config.maxBatch} samples per request`);
+    }
+    const rate = await this.limits.hit(input.userId);
+    if (!rate.ok) {
+      metrics.limited.inc({ reason: rate.reason });
+      throw new AiHttpError(429, 'rate-limited', `Too many AI requests; try again in ${rate.retryAfterSec} s`, {
+        retryAfterSec: rate.retryAfterSec,
+      });
+    }
+
+    const order = this.order(input.provider);
+    const normalised = input.samples.map(normaliseSample);
+    const items: (AiAnalyzeItem | undefined)[] = await this.fromCache(input, normalised, order);
+    const missIdx = items.flatMap((it, i) => (it === undefined ? [i] : []));
+    const emit = input.onEvent;
+
+    let served: Served | undefined;
+    const fallbacks: { provider: AiProviderId; message: string }[] = [];
+    let tokens: Tokens = { input: 0, output: 0 };
+    if (missIdx.length > 0) {
+      const budget = await this.limits.canSpend(input.userId);
+      if (!budget.ok) {
+        metrics.limited.inc({ reason: budget.reason });
+        throw new AiHttpError(429, 'token-budget-exceeded', 'Daily AI token budget used up; it resets at 00:00 UTC', {
+          retryAfterSec: budget.retryAfterSec,
+        });
+      }
+    }
+    // Cached descriptions go out first, once nothing can refuse the request any more.
+    for (const [i, it] of items.entries()) {
+      if (it) emit?.({ event: 'description', data: { index: i, id: it.id, delta: it.analysis.description } });
+    }
+    if (missIdx.length > 0) {
+      const misses = missIdx.map((i) => normalised[i]!);
+      const onDelta = emit
+        ? (k: number, delta: string) =>
+            emit({ event: 'description', data: { index: missIdx[k]!, id: input.samples[missIdx[k]!]!.id, delta } })
+        : undefined;
+      // Streams are not shared: a joiner would miss the deltas already sent.
+      const flightKey = emit ? undefined : `${order.join(',')}|${misses.map((m) => cacheKey('', '', m)).join('|')}`;
+      const run = () => this.serve(misses, order, input, onDelta, (f) => fallbacks.push(f));
+      const shared = flightKey === undefined ? undefined : this.inFlight.get(flightKey);
+      if (shared) {
+        try {
+          served = await shared;
+        } catch (e) {
+          // The leader's client went away; that cancels its call, not ours.
+          if (!(e instanceof AiHttpError && e.code === 'cancelled') || input.signal.aborted) throw e;
+          served = await run();
+          tokens = served.tokens;
+        }
+      } else {
+        const p = run();
+        if (flightKey !== undefined) {
+          this.inFlight.set(flightKey, p);
+          p.then(
+            () => this.inFlight.delete(flightKey),
+            () => this.inFlight.delete(flightKey),
+          );
+        }
+        served = await p;
+        tokens = served.tokens;
+      }
+      for (const [k, i] of missIdx.entries()) {
+        items[i] = {
+          id: input.samples[i]!.id,
+          analysis: served.items[k]!,
+          provider: served.provider,
+          model: served.model,
+          cached: false,
+        };
+      }
+    }
+
+    const done = items as AiAnalyzeItem[];
+    return {
+      items: done,
+      provider: served?.provider ?? done[0]!.provider,
+      model: served?.model ?? done[0]!.model,
+      tokens,
+      latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      cached: missIdx.length === 0,
+      fallbacks,
+    };
+  }
+
+  /** The requested provider first, then the configured priority. */
+  private order(requested: AiProviderId | undefined): AiProviderId[] {
+    const all = [...this.runtimes.keys()];
+    return requested ? [requested, ...all.filter((p) => p !== requested)] : all;
+  }
+
+  /** Each item's best cached answer: the first provider in `order` that has one. */
+  private async fromCache(
+    input: AnalyzeInput,
+    normalised: NormalisedSample[],
+    order: AiProviderId[],
+  ): Promise<(AiAnalyzeItem | undefined)[]> {
+    const { cache, metrics } = this.deps;
+    const out: (AiAnalyzeItem | undefined)[] = normalised.map(() => undefined);
+    if (input.refresh) {
+      metrics.cacheMisses.inc({ backend: cache.backend }, normalised.length);
+      return out;
+    }
+    const keys = normalised.flatMap((s) => order.map((p) => cacheKey(p, this.runtimes.get(p)!.config.model, s)));
+    const values = cache.getMany ? await cache.getMany(keys) : await Promise.all(keys.map((k) => cache.get(k)));
+    let hits = 0;
+    for (let i = 0; i < normalised.length; i++) {
+      for (let j = 0; j < order.length && out[i] === undefined; j++) {
+        const entry = decodeEntry(values[i * order.length + j] ?? null);
+        if (entry) {
+          out[i] = { id: input.samples[i]!.id, analysis: entry.analysis, provider: entry.provider, model: entry.model, cached: true };
+        }
+      }
+      if (out[i]) hits++;
+    }
+    if (hits > 0) metrics.cacheHits.inc({ backend: cache.backend }, hits);
+    if (hits < normalised.length) metrics.cacheMisses.inc({ backend: cache.backend }, normalised.length - hits);
+    return out;
+  }
+
+  /** Tries providers in order until one answers; caches and accounts for the answer. */
+  private async serve(
+    samples: NormalisedSample[],
+    order: AiProviderId[],
+    input: AnalyzeInput,
+    onDelta: ((index: number, delta: string) => void) | undefined,
+    onFallback: (f: { provider: AiProviderId; message: string }) => void,
+  ): Promise<Served> {
+    const { metrics, cache, config } = this.deps;
+    const failures: ProviderFailure[] = [];
+    let spent: Tokens = { input: 0, output: 0 };
+    try {
+      for (const id of order) {
+        const rt = this.runtimes.get(id)!;
+        const t0 = performance.now();
+        input.onEvent?.({ event: 'meta', data: { provider: id, model: rt.config.model } });
+        try {
+          const r = await callProvider({
+            provider: rt.config,
+            handle: rt.handle,
+            slots: rt.slots,
+            samples,
+            maxOutputTokensPerSample: config.maxOutputTokensPerSample,
+            signal: input.signal,
+            onDelta,
+          });
+          const secs = (performance.now() - t0) / 1000;
+          spent = sum(spent, r.tokens);
+          this.recordTokens(id, r.tokens);
+          metrics.providerCalls.inc({ provider: id, outcome: 'ok' });
+          metrics.providerLatency.observe({ provider: id }, secs);
+          Object.assign(rt.health, {
+            status: 'ok',
+            lastSuccessAt: new Date().toISOString(),
+            lastLatencyMs: Math.round(secs * 1000),
+          });
+          await Promise.all(
+            samples.map((s, k) =>
+              cache.set(
+                cacheKey(id, rt.config.model, s),
+                JSON.stringify({ analysis: r.items[k], provider: id, model: rt.config.model } satisfies CachedEntry),
+                config.cacheTtlSec,
+              ),
+            ),
+          );
+          return { items: r.items, provider: id, model: rt.config.model, tokens: spent };
+        } catch (e) {
+          const cause = e instanceof CallFailed ? e.reason : e;
+          if (e instanceof CallFailed) {
+            spent = sum(spent, e.tokens);
+            this.recordTokens(id, e.tokens);
+          }
+          if (input.signal.aborted) throw new AiHttpError(499, 'cancelled', 'The request was cancelled');
+          const f = toProviderFailure(id, cause);
+          failures.push(f);
+          metrics.providerCalls.inc({ provider: id, outcome: f.kind });
+          Object.assign(rt.health, { status: 'error', lastErrorAt: new Date().toISOString(), lastError: f.message });
+          this.deps.log?.warn({ provider: id, kind: f.kind, status: f.status }, 'ai provider failed; trying the next');
+          const attempt = { provider: id, message: f.message };
+          onFallback(attempt);
+          input.onEvent?.({ event: 'fallback', data: attempt });
+        }
+      }
+    } finally {
+      await this.limits.spend(input.userId, spent.input + spent.output);
+    }
+    throw allFailed(failures);
+  }
+
+  private recordTokens(id: AiProviderId, t: Tokens) {
+    if (t.input > 0) this.deps.metrics.tokens.inc({ provider: id, direction: 'input' }, t.input);
+    if (t.output > 0) this.deps.metrics.tokens.inc({ provider: id, direction: 'output' }, t.output);
+  }
+}
+
+function sum(a: Tokens, b: Tokens): Tokens {
+  return { input: a.input + b.input, output: a.output + b.output };
+}
+
+function decodeEntry(raw: string | null): CachedEntry | undefined {
+  if (raw === null) return undefined;
+  try {
+    const v = JSON.parse(raw) as CachedEntry;
+    // A shared cache is still input: a damaged or foreign entry reads as a miss.
+    const analysis = aiSampleAnalysisSchema.safeParse(v.analysis);
+    if (!analysis.success || typeof v.provider !== 'string' || typeof v.model !== 'string') return undefined;
+    return { analysis: analysis.data, provider: v.provider, model: v.model };
+  } catch {
+    return undefined;
+  }
+}
+
+function allFailed(failures: ProviderFailure[]): AiHttpError {
+  const attempts = failures.map((f) => ({ provider: f.provider, message: f.message }));
+  const summary = failures.map((f) => f.message).join('; ');
+  if (failures.length > 0 && failures.every((f) => f.kind === 'rate-limited' || f.kind === 'busy')) {
+    const waits = failures.map((f) => f.retryAfterSec).filter((s): s is number => s !== undefined);
+    return new AiHttpError(429, 'providers-rate-limited', `Every AI provider is rate limited: ${summary}`, {
+      retryAfterSec: waits.length > 0 ? Math.max(1, Math.min(...waits)) : 30,
+      attempts,
+    });
+  }
+  return new AiHttpError(502, 'ai-unavailable', `No AI provider could answer: ${summary}`, { attempts });
+}

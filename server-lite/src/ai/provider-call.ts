@@ -1,0 +1,200 @@
+import { generateText, type ModelMessage, streamText } from 'ai';
+import type { AiProviderConfig } from './config';
+import type { AiSampleAnalysis } from './contract';
+import { parseModelOutput } from './parse-output';
+import { type NormalisedSample, renderUserPrompt, repairPrompt, SYSTEM_PROMPT } from './prompt';
+import { MalformedOutput, ProviderTimeout } from './provider-errors';
+import { jsonText, type ModelHandle } from './providers';
+import type { Semaphore } from './semaphore';
+
+export type Tokens = { input: number; output: number };
+
+export type CallResult = { items: AiSampleAnalysis[]; tokens: Tokens };
+
+export type CallOptions = {
+  provider: AiProviderConfig;
+  handle: ModelHandle;
+  slots: Semaphore;
+  samples: NormalisedSample[];
+  maxOutputTokensPerSample: number;
+  /** The client's signal: aborting it cancels the call without counting as a provider failure. */
+  signal: AbortSignal;
+  /** When set, the call streams and reports description text per sample as it arrives. */
+  onDelta?: (index: number, delta: string) => void;
+};
+
+/** Thrown with the tokens spent so far, so failed attempts still count against the budget. */
+export class CallFailed extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly tokens: Tokens,
+  ) {
+    super('provider call failed');
+    this.name = 'CallFailed';
+  }
+}
+
+/**
+ * One provider's attempt: a call (streamed or not), then at most one repair call when the answer
+ * does not parse. Each model call gets the provider's full timeout; the first one's includes the
+ * wait for a concurrency slot.
+ */
+export async function callProvider(o: CallOptions): Promise<CallResult> {
+  const tokens: Tokens = { input: 0, output: 0 };
+  const messages: ModelMessage[] = [{ role: 'user', content: renderUserPrompt(o.samples) }];
+  const maxOutputTokens = Math.min(16_000, 200 + o.maxOutputTokensPerSample * o.samples.length);
+  let release: (() => void) | undefined;
+  try {
+    const text = await withDeadline(o.provider.timeoutMs, o.signal, async (signal) => {
+      release = await o.slots.acquire(signal);
+      const base = {
+        model: o.handle.model,
+        system: SYSTEM_PROMPT,
+        messages,
+        maxOutputTokens,
+        maxRetries: 0,
+        abortSignal: signal,
+        ...(o.handle.jsonMode ? { output: jsonText } : {}),
+      };
+      if (o.onDelta) return streamOnce(base, o.samples.length, o.onDelta, tokens);
+      const r = await generateText(base);
+      add(tokens, r.usage);
+      return r.text;
+    });
+    const first = parseModelOutput(text, o.samples.length);
+    if (first.ok) return { items: first.items, tokens };
+
+    // One repair round: show the model its answer and what is wrong with it.
+    const repaired = await withDeadline(o.provider.timeoutMs, o.signal, async (signal) => {
+      const r = await generateText({
+        model: o.handle.model,
+        system: SYSTEM_PROMPT,
+        messages: [
+          ...messages,
+          { role: 'assistant', content: text },
+          { role: 'user', content: repairPrompt(first.problem) },
+        ],
+        maxOutputTokens,
+        maxRetries: 0,
+        abortSignal: signal,
+        ...(o.handle.jsonMode ? { output: jsonText } : {}),
+      });
+      add(tokens, r.usage);
+      return r.text;
+    });
+    const second = parseModelOutput(repaired, o.samples.length);
+    if (second.ok) return { items: second.items, tokens };
+    throw new MalformedOutput(second.problem);
+  } catch (e) {
+    throw new CallFailed(e, tokens);
+  } finally {
+    release?.();
+  }
+}
+
+type StreamArgs = Parameters<typeof streamText>[0];
+
+async function streamOnce(
+  args: StreamArgs,
+  count: number,
+  onDelta: (index: number, delta: string) => void,
+  tokens: Tokens,
+): Promise<string> {
+  const result = streamText({ ...args, onError: () => {} });
+  const descriptions = new DescriptionStream(count, onDelta);
+  let text = '';
+  for await (const part of result.fullStream) {
+    if (part.type === 'text-delta') {
+      text += part.text;
+      descriptions.update(text);
+    } else if (part.type === 'error') {
+      throw part.error;
+    } else if (part.type === 'finish') {
+      add(tokens, part.totalUsage);
+    }
+  }
+  return text;
+}
+
+function add(t: Tokens, usage: { inputTokens?: number; outputTokens?: number } | undefined) {
+  t.input += usage?.inputTokens ?? 0;
+  t.output += usage?.outputTokens ?? 0;
+}
+
+/**
+ * Runs `fn` with a signal that aborts after `ms` or when the client's signal does. A timeout is
+ * reported as ProviderTimeout whatever the SDK turned the abort into; a client abort is rethrown
+ * as the client's reason.
+ */
+async function withDeadline<T>(ms: number, outer: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ctl = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ctl.abort(new ProviderTimeout(ms));
+  }, ms);
+  const onOuter = () => ctl.abort(outer.reason);
+  if (outer.aborted) onOuter();
+  else outer.addEventListener('abort', onOuter, { once: true });
+  try {
+    return await fn(ctl.signal);
+  } catch (e) {
+    if (timedOut) throw new ProviderTimeout(ms);
+    if (outer.aborted) throw outer.reason ?? e;
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    outer.removeEventListener('abort', onOuter);
+  }
+}
+
+// Matches each item's ref and the (possibly still open) description string in a partial answer.
+const FIELD = /"ref"\s*:\s*"([^"\\]*)"|"description"\s*:\s*"((?:[^"\\]|\\.)*)/g;
+
+/**
+ * Follows the description strings inside a JSON answer that is still arriving and reports the new
+ * text of each. The prompt puts "ref" before "description", which ties each description to its
+ * sample; without refs, descriptions are taken in order.
+ */
+export class DescriptionStream {
+  private readonly sent: string[];
+
+  constructor(
+    count: number,
+    private readonly onDelta: (index: number, delta: string) => void,
+  ) {
+    this.sent = Array.from({ length: count }, () => '');
+  }
+
+  update(partialJson: string): void {
+    let ref: number | undefined;
+    let ordinal = 0;
+    for (const m of partialJson.matchAll(FIELD)) {
+      if (m[1] !== undefined) {
+        const n = /^s(\d+)$/i.exec(m[1].trim());
+        ref = n ? Number(n[1]) - 1 : undefined;
+        continue;
+      }
+      const index = ref !== undefined && ref >= 0 && ref < this.sent.length ? ref : ordinal;
+      ordinal++;
+      ref = undefined;
+      if (index >= this.sent.length) continue;
+      const text = decodePartialString(m[2]!);
+      const before = this.sent[index]!;
+      if (text.length > before.length && text.startsWith(before)) {
+        this.sent[index] = text;
+        this.onDelta(index, text.slice(before.length));
+      }
+    }
+  }
+}
+
+/** JSON string body that may stop mid-escape: decode what is complete. */
+function decodePartialString(body: string): string {
+  const complete = body.replace(/\\u[0-9a-fA-F]{0,3}$/, '').replace(/\\$/, '');
+  try {
+    return JSON.parse(`"${complete}"`) as string;
+  } catch {
+    return '';
+  }
+}

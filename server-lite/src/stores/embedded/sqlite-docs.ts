@@ -1,0 +1,392 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Mutation, SampleFilters, SampleSummary } from '@samplemind/contract';
+import Database from 'better-sqlite3';
+import { type CursorPos, parseSort, type SampleRow, toRow, toSummary } from '../../library/views';
+import type { CollectionDoc, SampleDoc } from '../../sync/model';
+import { liveElements } from '../../sync/model';
+import { type BatchState, touchedEntity } from '../../sync/reduce';
+import type { DocumentStore, ListPage, PullPage, SessionRecord, UserRecord } from '../types';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, username TEXT NOT NULL,
+  username_lower TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, token_hash TEXT NOT NULL, expires_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+CREATE TABLE IF NOT EXISTS samples (
+  user_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, visible INTEGER NOT NULL,
+  type TEXT, bpm REAL NOT NULL, key_tonic TEXT, key_scale TEXT, camelot TEXT, duration REAL NOT NULL,
+  is_loop INTEGER NOT NULL, lufs REAL NOT NULL, favorite INTEGER NOT NULL, name_key TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, search TEXT NOT NULL,
+  summary TEXT, doc TEXT NOT NULL, PRIMARY KEY (user_id, id));
+CREATE INDEX IF NOT EXISTS samples_seq ON samples (user_id, seq);
+CREATE INDEX IF NOT EXISTS samples_created ON samples (user_id, visible, created_at, id);
+CREATE INDEX IF NOT EXISTS samples_updated ON samples (user_id, visible, updated_at, id);
+CREATE INDEX IF NOT EXISTS samples_name ON samples (user_id, visible, name_key, id);
+CREATE INDEX IF NOT EXISTS samples_bpm ON samples (user_id, visible, bpm, id);
+CREATE INDEX IF NOT EXISTS samples_duration ON samples (user_id, visible, duration, id);
+CREATE INDEX IF NOT EXISTS samples_lufs ON samples (user_id, visible, lufs, id);
+CREATE TABLE IF NOT EXISTS sample_tags (
+  user_id TEXT NOT NULL, tag TEXT NOT NULL, sample_id TEXT NOT NULL, PRIMARY KEY (user_id, tag, sample_id));
+CREATE TABLE IF NOT EXISTS collections (
+  user_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (user_id, id));
+CREATE INDEX IF NOT EXISTS collections_seq ON collections (user_id, seq);
+CREATE TABLE IF NOT EXISTS collection_members (
+  user_id TEXT NOT NULL, sample_id TEXT NOT NULL, collection_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, sample_id, collection_id));
+CREATE TABLE IF NOT EXISTS sync_clients (
+  user_id TEXT NOT NULL, client_id TEXT NOT NULL, last_mutation_id INTEGER NOT NULL,
+  PRIMARY KEY (user_id, client_id));
+CREATE TABLE IF NOT EXISTS user_seq (user_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS vector_outbox (user_id TEXT NOT NULL, sample_id TEXT NOT NULL, PRIMARY KEY (user_id, sample_id));
+`;
+
+const SORT_COLUMN: Record<string, string> = {
+  nameKey: 'name_key',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  bpm: 'bpm',
+  duration: 'duration',
+  lufs: 'lufs',
+};
+
+type UserRow = {
+  id: string;
+  email: string;
+  username: string;
+  password_hash: string;
+  created_at: number;
+};
+const toUser = (r: UserRow | undefined): UserRecord | null =>
+  r
+    ? { id: r.id, email: r.email, username: r.username, passwordHash: r.password_hash, createdAt: r.created_at }
+    : null;
+
+/** Builds the WHERE clause for the shared filters; `s` is the samples alias. */
+function filterSql(f: SampleFilters, params: unknown[]): string {
+  const w: string[] = [];
+  if (f.type && f.type.length > 0) {
+    w.push(`s.type IN (${f.type.map(() => '?').join(',')})`);
+    params.push(...f.type);
+  }
+  if (f.key) w.push('s.key_tonic = ?') && params.push(f.key);
+  if (f.scale) w.push('s.key_scale = ?') && params.push(f.scale);
+  if (f.camelot) w.push('s.camelot = ?') && params.push(f.camelot);
+  if (f.bpmMin !== undefined) w.push('s.bpm >= ?') && params.push(f.bpmMin);
+  if (f.bpmMax !== undefined) w.push('s.bpm >= 0 AND s.bpm <= ?') && params.push(f.bpmMax);
+  if (f.durationMin !== undefined) w.push('s.duration >= ?') && params.push(f.durationMin);
+  if (f.durationMax !== undefined) w.push('s.duration <= ?') && params.push(f.durationMax);
+  for (const tag of f.tags ?? []) {
+    w.push('EXISTS (SELECT 1 FROM sample_tags t WHERE t.user_id = s.user_id AND t.tag = ? AND t.sample_id = s.id)');
+    params.push(tag.toLowerCase());
+  }
+  if (f.q) {
+    w.push("s.search LIKE ? ESCAPE '\\'");
+    params.push(`%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  if (f.isLoop !== undefined) w.push('s.is_loop = ?') && params.push(f.isLoop ? 1 : 0);
+  if (f.favorite !== undefined) w.push('s.favorite = ?') && params.push(f.favorite ? 1 : 0);
+  return w.length > 0 ? ` AND ${w.join(' AND ')}` : '';
+}
+
+/**
+ * Embedded document store: one SQLite file (WAL) under SAMPLEMIND_DATA_DIR. Calls are synchronous
+ * underneath; several processes on one host may share the file (WAL + busy timeout), which is how
+ * the Mongo-less scale-out mode runs two instances.
+ */
+export class SqliteDocumentStore implements DocumentStore {
+  readonly backend = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  private st(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      if (this.stmts.size > 500) this.stmts.clear();
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  async ping(): Promise<void> {
+    this.st('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async createUser(u: UserRecord): Promise<'ok' | 'email-taken' | 'username-taken'> {
+    try {
+      this.st(
+        'INSERT INTO users (id, email, username, username_lower, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(u.id, u.email, u.username, u.username.toLowerCase(), u.passwordHash, u.createdAt);
+      return 'ok';
+    } catch (e) {
+      const msg = String((e as Error).message);
+      if (msg.includes('users.email')) return 'email-taken';
+      if (msg.includes('users.username_lower')) return 'username-taken';
+      throw e;
+    }
+  }
+
+  async findUserByLogin(login: string): Promise<UserRecord | null> {
+    const l = login.toLowerCase();
+    const sql = l.includes('@') ? 'SELECT * FROM users WHERE email = ?' : 'SELECT * FROM users WHERE username_lower = ?';
+    return toUser(this.st(sql).get(l) as UserRow | undefined);
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    return toUser(this.st('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined);
+  }
+
+  async createSession(s: SessionRecord): Promise<void> {
+    this.st(
+      'INSERT INTO sessions (id, user_id, token_hash, expires_at, revoked, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(s.id, s.userId, s.tokenHash, s.expiresAt, s.revoked ? 1 : 0, s.createdAt);
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const r = this.st('SELECT * FROM sessions WHERE id = ?').get(id) as
+      | { id: string; user_id: string; token_hash: string; expires_at: number; revoked: number; created_at: number }
+      | undefined;
+    return r
+      ? {
+          id: r.id,
+          userId: r.user_id,
+          tokenHash: r.token_hash,
+          expiresAt: r.expires_at,
+          revoked: r.revoked === 1,
+          createdAt: r.created_at,
+        }
+      : null;
+  }
+
+  async rotateSession(id: string, expectedHash: string, next: { tokenHash: string; expiresAt: number }) {
+    const r = this.st(
+      'UPDATE sessions SET token_hash = ?, expires_at = ? WHERE id = ? AND token_hash = ? AND revoked = 0',
+    ).run(next.tokenHash, next.expiresAt, id, expectedHash);
+    return r.changes === 1;
+  }
+
+  async revokeSession(id: string): Promise<void> {
+    this.st('UPDATE sessions SET revoked = 1 WHERE id = ?').run(id);
+  }
+
+  async listSamples(
+    userId: string,
+    q: { filters: SampleFilters; sort: import('@samplemind/contract').SortSpec; limit: number; after: CursorPos | null },
+  ): Promise<ListPage> {
+    const { field, desc } = parseSort(q.sort);
+    const col = SORT_COLUMN[field];
+    const params: unknown[] = [userId];
+    let sql = `SELECT s.${col} AS sv, s.id, s.summary FROM samples s WHERE s.user_id = ? AND s.visible = 1`;
+    sql += filterSql(q.filters, params);
+    if (q.after) {
+      const op = desc ? '<' : '>';
+      sql += ` AND (s.${col} ${op} ? OR (s.${col} = ? AND s.id ${op} ?))`;
+      params.push(q.after.v, q.after.v, q.after.id);
+    }
+    const dir = desc ? 'DESC' : 'ASC';
+    sql += ` ORDER BY s.${col} ${dir}, s.id ${dir} LIMIT ?`;
+    params.push(q.limit + 1);
+    const rows = this.st(sql).all(...params) as { sv: string | number; id: string; summary: string }[];
+    const hasMore = rows.length > q.limit;
+    if (hasMore) rows.length = q.limit;
+    const last = rows.length > 0 ? rows[rows.length - 1] : null;
+    return {
+      items: rows.map((r) => JSON.parse(r.summary) as SampleSummary),
+      last: last ? { v: last.sv, id: last.id } : null,
+      hasMore,
+    };
+  }
+
+  async getSample(userId: string, id: string): Promise<SampleDoc | null> {
+    const r = this.st('SELECT doc FROM samples WHERE user_id = ? AND id = ?').get(userId, id) as
+      | { doc: string }
+      | undefined;
+    return r ? (JSON.parse(r.doc) as SampleDoc) : null;
+  }
+
+  async filterSamples(userId: string, ids: string[], filters: SampleFilters): Promise<SampleSummary[]> {
+    if (ids.length === 0) return [];
+    const params: unknown[] = [userId, ...ids];
+    const sql = `SELECT s.id, s.summary FROM samples s WHERE s.user_id = ? AND s.visible = 1 AND s.id IN (${ids
+      .map(() => '?')
+      .join(',')})${filterSql(filters, params)}`;
+    const rows = this.st(sql).all(...params) as { id: string; summary: string }[];
+    const byId = new Map(rows.map((r) => [r.id, r.summary]));
+    return ids.filter((id) => byId.has(id)).map((id) => JSON.parse(byId.get(id)!) as SampleSummary);
+  }
+
+  async sampleCollections(userId: string, sampleId: string): Promise<string[]> {
+    const rows = this.st(
+      'SELECT collection_id FROM collection_members WHERE user_id = ? AND sample_id = ? ORDER BY collection_id',
+    ).all(userId, sampleId) as { collection_id: string }[];
+    return rows.map((r) => r.collection_id);
+  }
+
+  async vectors(userId: string) {
+    const rows = this.st('SELECT doc FROM samples WHERE user_id = ? AND visible = 1').all(userId) as { doc: string }[];
+    return rows.map((r) => {
+      const doc = JSON.parse(r.doc) as SampleDoc;
+      return { id: doc.id, vector: doc.analysis.v!.features, doc };
+    });
+  }
+
+  async pushBatch(userId: string, mutations: Mutation[], reduce: (state: BatchState) => ReturnType<typeof import('../../sync/reduce').reduceBatch>) {
+    const run = this.db.transaction(() => {
+      const state: BatchState = { clients: new Map(), samples: new Map(), collections: new Map() };
+      for (const clientId of new Set(mutations.map((m) => m.clientId))) {
+        const r = this.st('SELECT last_mutation_id FROM sync_clients WHERE user_id = ? AND client_id = ?').get(
+          userId,
+          clientId,
+        ) as { last_mutation_id: number } | undefined;
+        state.clients.set(clientId, r?.last_mutation_id ?? 0);
+      }
+      for (const m of mutations) {
+        const { kind, id } = touchedEntity(m);
+        if (kind === 'sample' && !state.samples.has(id)) {
+          const r = this.st('SELECT doc FROM samples WHERE user_id = ? AND id = ?').get(userId, id) as
+            | { doc: string }
+            | undefined;
+          if (r) state.samples.set(id, JSON.parse(r.doc));
+        } else if (kind === 'collection' && !state.collections.has(id)) {
+          const r = this.st('SELECT doc FROM collections WHERE user_id = ? AND id = ?').get(userId, id) as
+            | { doc: string }
+            | undefined;
+          if (r) state.collections.set(id, JSON.parse(r.doc));
+        }
+      }
+      const outcome = reduce(state);
+      let seq = (this.st('SELECT seq FROM user_seq WHERE user_id = ?').get(userId) as { seq: number } | undefined)?.seq ?? 0;
+      for (const id of outcome.changedSamples) this.writeSample(userId, state.samples.get(id)!, ++seq);
+      for (const id of outcome.changedCollections) this.writeCollection(userId, state.collections.get(id)!, ++seq);
+      this.st(
+        'INSERT INTO user_seq (user_id, seq) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET seq = excluded.seq',
+      ).run(userId, seq);
+      for (const clientId of outcome.changedClients) {
+        this.st(
+          `INSERT INTO sync_clients (user_id, client_id, last_mutation_id) VALUES (?, ?, ?)
+           ON CONFLICT (user_id, client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id`,
+        ).run(userId, clientId, state.clients.get(clientId));
+      }
+      const clients: Record<string, number> = {};
+      for (const [c, n] of state.clients) if (c !== '' && n > 0) clients[c] = n;
+      return { ...outcome, clients, samples: state.samples };
+    });
+    return run.immediate();
+  }
+
+  private writeSample(userId: string, doc: SampleDoc, seq: number): void {
+    const row: SampleRow = toRow(doc);
+    this.st(
+      `INSERT INTO samples (user_id, id, seq, visible, type, bpm, key_tonic, key_scale, camelot, duration, is_loop,
+         lufs, favorite, name_key, created_at, updated_at, search, summary, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, id) DO UPDATE SET seq = excluded.seq, visible = excluded.visible, type = excluded.type,
+         bpm = excluded.bpm, key_tonic = excluded.key_tonic, key_scale = excluded.key_scale, camelot = excluded.camelot,
+         duration = excluded.duration, is_loop = excluded.is_loop, lufs = excluded.lufs, favorite = excluded.favorite,
+         name_key = excluded.name_key, updated_at = excluded.updated_at, search = excluded.search,
+         summary = excluded.summary, doc = excluded.doc`,
+    ).run(
+      userId,
+      doc.id,
+      seq,
+      row.visible ? 1 : 0,
+      row.type,
+      row.bpm,
+      row.keyTonic,
+      row.keyScale,
+      row.camelot,
+      row.duration,
+      row.isLoop ? 1 : 0,
+      row.lufs,
+      row.favorite ? 1 : 0,
+      row.nameKey,
+      row.createdAt,
+      row.updatedAt,
+      row.search,
+      row.visible ? JSON.stringify(toSummary(doc)) : null,
+      JSON.stringify(doc),
+    );
+    this.st('DELETE FROM sample_tags WHERE user_id = ? AND sample_id = ?').run(userId, doc.id);
+    const ins = this.st('INSERT OR IGNORE INTO sample_tags (user_id, tag, sample_id) VALUES (?, ?, ?)');
+    for (const tag of row.tags) ins.run(userId, tag, doc.id);
+  }
+
+  private writeCollection(userId: string, doc: CollectionDoc, seq: number): void {
+    this.st(
+      `INSERT INTO collections (user_id, id, seq, doc) VALUES (?, ?, ?, ?)
+       ON CONFLICT (user_id, id) DO UPDATE SET seq = excluded.seq, doc = excluded.doc`,
+    ).run(userId, doc.id, seq, JSON.stringify(doc));
+    this.st('DELETE FROM collection_members WHERE user_id = ? AND collection_id = ?').run(userId, doc.id);
+    if (doc.deleted.v) return;
+    const ins = this.st('INSERT INTO collection_members (user_id, sample_id, collection_id) VALUES (?, ?, ?)');
+    for (const sampleId of liveElements(doc.members)) ins.run(userId, sampleId, doc.id);
+  }
+
+  async pull(userId: string, cursor: number, limit: number): Promise<PullPage> {
+    const s = this.st('SELECT seq, doc FROM samples WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(
+      userId,
+      cursor,
+      limit + 1,
+    ) as { seq: number; doc: string }[];
+    const c = this.st('SELECT seq, doc FROM collections WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(
+      userId,
+      cursor,
+      limit + 1,
+    ) as { seq: number; doc: string }[];
+    const merged = [
+      ...s.map((r) => ({ ...r, kind: 's' as const })),
+      ...c.map((r) => ({ ...r, kind: 'c' as const })),
+    ].sort((a, b) => a.seq - b.seq);
+    const hasMore = merged.length > limit;
+    const page = merged.slice(0, limit);
+    const clientRows = this.st('SELECT client_id, last_mutation_id FROM sync_clients WHERE user_id = ?').all(
+      userId,
+    ) as { client_id: string; last_mutation_id: number }[];
+    return {
+      samples: page.filter((r) => r.kind === 's').map((r) => JSON.parse(r.doc)),
+      collections: page.filter((r) => r.kind === 'c').map((r) => JSON.parse(r.doc)),
+      cursor: page.length > 0 ? page[page.length - 1].seq : cursor,
+      hasMore,
+      clients: Object.fromEntries(clientRows.map((r) => [r.client_id, r.last_mutation_id])),
+    };
+  }
+
+  async outboxAdd(userId: string, ids: string[]): Promise<void> {
+    const ins = this.st('INSERT OR IGNORE INTO vector_outbox (user_id, sample_id) VALUES (?, ?)');
+    this.db.transaction(() => {
+      for (const id of ids) ins.run(userId, id);
+    })();
+  }
+
+  async outboxTake(limit: number) {
+    const rows = this.st('SELECT user_id, sample_id FROM vector_outbox LIMIT ?').all(limit) as {
+      user_id: string;
+      sample_id: string;
+    }[];
+    return rows.map((r) => ({ userId: r.user_id, id: r.sample_id }));
+  }
+
+  async outboxRemove(items: { userId: string; id: string }[]): Promise<void> {
+    const del = this.st('DELETE FROM vector_outbox WHERE user_id = ? AND sample_id = ?');
+    this.db.transaction(() => {
+      for (const i of items) del.run(i.userId, i.id);
+    })();
+  }
+}

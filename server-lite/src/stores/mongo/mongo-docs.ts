@@ -1,0 +1,355 @@
+import type { Mutation, SampleFilters, SampleSummary, SortSpec } from '@samplemind/contract';
+import { type Collection, type Db, type Filter, MongoClient, MongoServerError } from 'mongodb';
+import { type CursorPos, parseSort, toRow, toSummary } from '../../library/views';
+import { type CollectionDoc, liveElements, type SampleDoc } from '../../sync/model';
+import { type BatchOutcome, type BatchState, touchedEntity } from '../../sync/reduce';
+import type { DocumentStore, ListPage, PullPage, SessionRecord, UserRecord } from '../types';
+
+type UserDoc = { _id: string; email: string; username: string; usernameLower: string; passwordHash: string; createdAt: number };
+type SessionDoc = { _id: string; userId: string; tokenHash: string; expiresAt: number; expiresAtDate: Date; revoked: boolean; createdAt: number };
+type SampleRowDoc = {
+  _id: string;
+  userId: string;
+  id: string;
+  seq: number;
+  visible: boolean;
+  type: string | null;
+  bpm: number;
+  keyTonic: string | null;
+  keyScale: string | null;
+  camelot: string | null;
+  duration: number;
+  isLoop: boolean;
+  lufs: number;
+  favorite: boolean;
+  nameKey: string;
+  search: string;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+  summary: SampleSummary | null;
+  /** JSON text: tag and member names may contain '.' or '$', which Mongo keys may not. */
+  doc: string;
+};
+type CollectionRowDoc = { _id: string; userId: string; id: string; seq: number; members: string[]; doc: string };
+type ClientDoc = { _id: string; userId: string; clientId: string; last: number };
+type SeqDoc = { _id: string; seq: number };
+type OutboxDoc = { _id: string; userId: string; id: string };
+
+const SORT_FIELD: Record<string, keyof SampleRowDoc> = {
+  nameKey: 'nameKey',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  bpm: 'bpm',
+  duration: 'duration',
+  lufs: 'lufs',
+};
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function mongoFilter(userId: string, f: SampleFilters): Filter<SampleRowDoc> {
+  const q: Filter<SampleRowDoc> = { userId, visible: true };
+  const and: Filter<SampleRowDoc>[] = [];
+  if (f.type && f.type.length > 0) q.type = { $in: f.type };
+  if (f.key) q.keyTonic = f.key;
+  if (f.scale) q.keyScale = f.scale;
+  if (f.camelot) q.camelot = f.camelot;
+  if (f.bpmMin !== undefined) and.push({ bpm: { $gte: f.bpmMin } });
+  if (f.bpmMax !== undefined) and.push({ bpm: { $gte: 0, $lte: f.bpmMax } });
+  if (f.durationMin !== undefined) and.push({ duration: { $gte: f.durationMin } });
+  if (f.durationMax !== undefined) and.push({ duration: { $lte: f.durationMax } });
+  if (f.tags && f.tags.length > 0) q.tags = { $all: f.tags.map((t) => t.toLowerCase()) };
+  if (f.q) q.search = { $regex: escapeRegex(f.q.toLowerCase()) };
+  if (f.isLoop !== undefined) q.isLoop = f.isLoop;
+  if (f.favorite !== undefined) q.favorite = f.favorite;
+  if (and.length > 0) q.$and = and;
+  return q;
+}
+
+/** Indexes every query relies on; run by `make setup-db-indexes` and (idempotently) at start. */
+export async function ensureMongoIndexes(db: Db): Promise<void> {
+  await db.collection('users').createIndexes([
+    { key: { email: 1 }, unique: true },
+    { key: { usernameLower: 1 }, unique: true },
+  ]);
+  await db.collection('sessions').createIndexes([
+    { key: { userId: 1 } },
+    { key: { expiresAtDate: 1 }, expireAfterSeconds: 0 },
+  ]);
+  const sorts = ['createdAt', 'updatedAt', 'nameKey', 'bpm', 'duration', 'lufs'];
+  await db.collection('samples').createIndexes([
+    { key: { userId: 1, seq: 1 } },
+    { key: { userId: 1, visible: 1, tags: 1 } },
+    ...sorts.map((s) => ({ key: { userId: 1, visible: 1, [s]: 1, id: 1 } })),
+  ]);
+  await db.collection('collections').createIndexes([{ key: { userId: 1, seq: 1 } }, { key: { userId: 1, members: 1 } }]);
+  await db.collection('syncClients').createIndexes([{ key: { userId: 1 } }]);
+}
+
+/**
+ * MongoDB document store (official driver). Sync batches run in a multi-document transaction, so
+ * MongoDB must be a replica set (a single-node one is enough; see docker/docker-compose.yml).
+ */
+export class MongoDocumentStore implements DocumentStore {
+  readonly backend = 'mongo' as const;
+  private readonly client: MongoClient;
+  private readonly db: Db;
+  private readonly users: Collection<UserDoc>;
+  private readonly sessions: Collection<SessionDoc>;
+  private readonly samples: Collection<SampleRowDoc>;
+  private readonly collections: Collection<CollectionRowDoc>;
+  private readonly clients: Collection<ClientDoc>;
+  private readonly seqs: Collection<SeqDoc>;
+  private readonly outbox: Collection<OutboxDoc>;
+
+  private constructor(client: MongoClient, dbName: string) {
+    this.client = client;
+    this.db = client.db(dbName);
+    this.users = this.db.collection('users');
+    this.sessions = this.db.collection('sessions');
+    this.samples = this.db.collection('samples');
+    this.collections = this.db.collection('collections');
+    this.clients = this.db.collection('syncClients');
+    this.seqs = this.db.collection('userSeq');
+    this.outbox = this.db.collection('vectorOutbox');
+  }
+
+  static async connect(url: string, dbName: string): Promise<MongoDocumentStore> {
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, maxPoolSize: 50 });
+    await client.connect();
+    const store = new MongoDocumentStore(client, dbName);
+    await ensureMongoIndexes(store.db);
+    return store;
+  }
+
+  async ping() {
+    await this.db.command({ ping: 1 });
+  }
+
+  async close() {
+    await this.client.close();
+  }
+
+  async createUser(u: UserRecord) {
+    try {
+      await this.users.insertOne({
+        _id: u.id,
+        email: u.email,
+        username: u.username,
+        usernameLower: u.username.toLowerCase(),
+        passwordHash: u.passwordHash,
+        createdAt: u.createdAt,
+      });
+      return 'ok' as const;
+    } catch (e) {
+      if (e instanceof MongoServerError && e.code === 11000) {
+        return JSON.stringify(e.keyPattern ?? {}).includes('email') ? ('email-taken' as const) : ('username-taken' as const);
+      }
+      throw e;
+    }
+  }
+
+  private static user(d: UserDoc | null): UserRecord | null {
+    return d ? { id: d._id, email: d.email, username: d.username, passwordHash: d.passwordHash, createdAt: d.createdAt } : null;
+  }
+
+  async findUserByLogin(login: string) {
+    const l = login.toLowerCase();
+    return MongoDocumentStore.user(await this.users.findOne(l.includes('@') ? { email: l } : { usernameLower: l }));
+  }
+
+  async getUser(id: string) {
+    return MongoDocumentStore.user(await this.users.findOne({ _id: id }));
+  }
+
+  async createSession(s: SessionRecord) {
+    await this.sessions.insertOne({
+      _id: s.id,
+      userId: s.userId,
+      tokenHash: s.tokenHash,
+      expiresAt: s.expiresAt,
+      expiresAtDate: new Date(s.expiresAt),
+      revoked: s.revoked,
+      createdAt: s.createdAt,
+    });
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const d = await this.sessions.findOne({ _id: id });
+    return d
+      ? { id: d._id, userId: d.userId, tokenHash: d.tokenHash, expiresAt: d.expiresAt, revoked: d.revoked, createdAt: d.createdAt }
+      : null;
+  }
+
+  async rotateSession(id: string, expectedHash: string, next: { tokenHash: string; expiresAt: number }) {
+    const r = await this.sessions.updateOne(
+      { _id: id, tokenHash: expectedHash, revoked: false },
+      { $set: { tokenHash: next.tokenHash, expiresAt: next.expiresAt, expiresAtDate: new Date(next.expiresAt) } },
+    );
+    return r.modifiedCount === 1;
+  }
+
+  async revokeSession(id: string) {
+    await this.sessions.updateOne({ _id: id }, { $set: { revoked: true } });
+  }
+
+  async listSamples(
+    userId: string,
+    q: { filters: SampleFilters; sort: SortSpec; limit: number; after: CursorPos | null },
+  ): Promise<ListPage> {
+    const { field, desc } = parseSort(q.sort);
+    const f = SORT_FIELD[field];
+    const filter = mongoFilter(userId, q.filters);
+    if (q.after) {
+      const op = desc ? '$lt' : '$gt';
+      (filter.$and ??= []).push({ $or: [{ [f]: { [op]: q.after.v } }, { [f]: q.after.v, id: { [op]: q.after.id } }] } as Filter<SampleRowDoc>);
+    }
+    const dir = desc ? -1 : 1;
+    const rows = await this.samples
+      .find(filter, { projection: { summary: 1, id: 1, [f]: 1 }, sort: { [f]: dir, id: dir }, limit: q.limit + 1 })
+      .toArray();
+    const hasMore = rows.length > q.limit;
+    if (hasMore) rows.length = q.limit;
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map((r) => r.summary!),
+      last: last ? { v: last[f] as string | number, id: last.id } : null,
+      hasMore,
+    };
+  }
+
+  async getSample(userId: string, id: string) {
+    const r = await this.samples.findOne({ _id: `${userId}:${id}`, userId }, { projection: { doc: 1 } });
+    return r ? (JSON.parse(r.doc) as SampleDoc) : null;
+  }
+
+  async filterSamples(userId: string, ids: string[], filters: SampleFilters) {
+    if (ids.length === 0) return [];
+    const rows = await this.samples
+      .find({ ...mongoFilter(userId, filters), id: { $in: ids } }, { projection: { id: 1, summary: 1 } })
+      .toArray();
+    const byId = new Map(rows.map((r) => [r.id, r.summary!]));
+    return ids.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
+  }
+
+  async sampleCollections(userId: string, sampleId: string) {
+    const rows = await this.collections.find({ userId, members: sampleId }, { projection: { id: 1 } }).toArray();
+    return rows.map((r) => r.id).sort();
+  }
+
+  async vectors(userId: string) {
+    const rows = await this.samples.find({ userId, visible: true }, { projection: { doc: 1 } }).toArray();
+    return rows.map((r) => {
+      const doc = JSON.parse(r.doc) as SampleDoc;
+      return { id: doc.id, vector: doc.analysis.v!.features, doc };
+    });
+  }
+
+  async pushBatch(userId: string, mutations: Mutation[], reduce: (state: BatchState) => BatchOutcome) {
+    const session = this.client.startSession();
+    try {
+      let result!: BatchOutcome & { clients: Record<string, number>; samples: Map<string, SampleDoc> };
+      await session.withTransaction(async () => {
+        const state: BatchState = { clients: new Map(), samples: new Map(), collections: new Map() };
+        const clientIds = [...new Set(mutations.map((m) => m.clientId))];
+        for (const c of await this.clients.find({ userId, clientId: { $in: clientIds } }, { session }).toArray()) {
+          state.clients.set(c.clientId, c.last);
+        }
+        for (const c of clientIds) if (!state.clients.has(c)) state.clients.set(c, 0);
+        const sampleIds = new Set<string>();
+        const collectionIds = new Set<string>();
+        for (const m of mutations) {
+          const t = touchedEntity(m);
+          (t.kind === 'sample' ? sampleIds : collectionIds).add(t.id);
+        }
+        for (const r of await this.samples.find({ userId, id: { $in: [...sampleIds] } }, { session }).toArray()) {
+          state.samples.set(r.id, JSON.parse(r.doc));
+        }
+        for (const r of await this.collections.find({ userId, id: { $in: [...collectionIds] } }, { session }).toArray()) {
+          state.collections.set(r.id, JSON.parse(r.doc));
+        }
+        const outcome = reduce(state);
+        const n = outcome.changedSamples.size + outcome.changedCollections.size;
+        const seqDoc = await this.seqs.findOneAndUpdate(
+          { _id: userId },
+          { $inc: { seq: n } },
+          { upsert: true, returnDocument: 'after', session },
+        );
+        let seq = (seqDoc?.seq ?? n) - n;
+        for (const id of outcome.changedSamples) {
+          const doc = state.samples.get(id)!;
+          const row = toRow(doc);
+          await this.samples.replaceOne(
+            { _id: `${userId}:${id}` },
+            {
+              userId,
+              id,
+              seq: ++seq,
+              ...row,
+              summary: row.visible ? toSummary(doc) : null,
+              doc: JSON.stringify(doc),
+            },
+            { upsert: true, session },
+          );
+        }
+        for (const id of outcome.changedCollections) {
+          const doc = state.collections.get(id)!;
+          await this.collections.replaceOne(
+            { _id: `${userId}:${id}` },
+            { userId, id, seq: ++seq, members: doc.deleted.v ? [] : liveElements(doc.members), doc: JSON.stringify(doc) },
+            { upsert: true, session },
+          );
+        }
+        for (const clientId of outcome.changedClients) {
+          await this.clients.updateOne(
+            { _id: `${userId}:${clientId}` },
+            { $set: { userId, clientId, last: state.clients.get(clientId)! } },
+            { upsert: true, session },
+          );
+        }
+        const clients: Record<string, number> = {};
+        for (const [c, v] of state.clients) if (v > 0) clients[c] = v;
+        result = { ...outcome, clients, samples: state.samples };
+      });
+      return result;
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  async pull(userId: string, cursor: number, limit: number): Promise<PullPage> {
+    const [s, c, clients] = await Promise.all([
+      this.samples.find({ userId, seq: { $gt: cursor } }, { sort: { seq: 1 }, limit: limit + 1, projection: { seq: 1, doc: 1 } }).toArray(),
+      this.collections.find({ userId, seq: { $gt: cursor } }, { sort: { seq: 1 }, limit: limit + 1, projection: { seq: 1, doc: 1 } }).toArray(),
+      this.clients.find({ userId }).toArray(),
+    ]);
+    const merged = [...s.map((r) => ({ seq: r.seq, doc: r.doc, k: 's' })), ...c.map((r) => ({ seq: r.seq, doc: r.doc, k: 'c' }))].sort(
+      (a, b) => a.seq - b.seq,
+    );
+    const page = merged.slice(0, limit);
+    return {
+      samples: page.filter((r) => r.k === 's').map((r) => JSON.parse(r.doc)),
+      collections: page.filter((r) => r.k === 'c').map((r) => JSON.parse(r.doc)),
+      cursor: page.length > 0 ? page[page.length - 1].seq : cursor,
+      hasMore: merged.length > limit,
+      clients: Object.fromEntries(clients.map((d) => [d.clientId, d.last])),
+    };
+  }
+
+  async outboxAdd(userId: string, ids: string[]) {
+    if (ids.length === 0) return;
+    await this.outbox.bulkWrite(
+      ids.map((id) => ({ updateOne: { filter: { _id: `${userId}:${id}` }, update: { $set: { userId, id } }, upsert: true } })),
+    );
+  }
+
+  async outboxTake(limit: number) {
+    const rows = await this.outbox.find({}, { limit }).toArray();
+    return rows.map((r) => ({ userId: r.userId, id: r.id }));
+  }
+
+  async outboxRemove(items: { userId: string; id: string }[]) {
+    if (items.length === 0) return;
+    await this.outbox.deleteMany({ _id: { $in: items.map((i) => `${i.userId}:${i.id}`) } });
+  }
+}

@@ -1,0 +1,98 @@
+import { magnitudeAt, type OnsetSpectrum } from './rhythm-spectrum';
+
+/**
+ * Metrical reasoning on onset spectra: how salient a pulse is, what the fastest regular pulse of
+ * the hi-hats is (the tatum), and how plausible a beat is given both and a tempo prior.
+ */
+
+/** Salience of a pulse at `bpm`: its line plus the next harmonics (a pulse train has them all). */
+export function pulseSalience(spec: OnsetSpectrum, bpm: number, harmonics = 4): number {
+  const f = bpm / 60;
+  let s = 0;
+  const mode = (globalThis as any).process?.env?.SV ?? 'a';
+  if (mode === 'sum') {
+    const fmax = +((globalThis as any).process?.env?.FMAX ?? 8);
+    for (let h = 1; h * f <= fmax; h++) s += magnitudeAt(spec, f * h);
+    return s;
+  }
+  for (let h = 1; h <= harmonics; h++) s += magnitudeAt(spec, f * h);
+  return s;
+}
+
+/**
+ * Precise location of a pulse near `bpm`: maximises the sum of all harmonics up to `maxHz`, which
+ * sharpens the estimate (the k-th harmonic moves k times as fast as the fundamental).
+ */
+export function refinePulse(spec: OnsetSpectrum, bpm: number, spanRel: number, maxHz: number): number {
+  const score = (t: number) => {
+    const f = t / 60;
+    const hs = Math.max(1, Math.floor(maxHz / f));
+    let s = 0;
+    for (let h = 1; h <= hs; h++) s += magnitudeAt(spec, f * h);
+    return s;
+  };
+  let best = bpm;
+  let bestScore = score(bpm);
+  // Coarse then fine: the summed peak is narrow (width ~ 1 / (duration × harmonics)).
+  for (const step of [spanRel / 10, spanRel / 100, spanRel / 1000]) {
+    const centre = best;
+    for (let d = -10; d <= 10; d++) {
+      const t = centre * (1 + d * step);
+      const s = score(t);
+      if (s > bestScore) {
+        bestScore = s;
+        best = t;
+      }
+    }
+  }
+  return best;
+}
+
+export type Tatum = {
+  /** Pulse frequency in Hz; 0 when there is none. */
+  hz: number;
+  /** How much better the pulse train explains the spectrum than the one an octave below (0..1). */
+  clarity: number;
+};
+
+/**
+ * The fastest regular pulse of an onset spectrum, found like a pitch: the frequency whose harmonics
+ * are present while the odd half-harmonics (which a pulse at half the rate would add) are absent.
+ */
+export function findTatum(spec: OnsetSpectrum, minHz = 1.2, maxHz = 14): Tatum {
+  let best = 0;
+  let bestHz = 0;
+  let bestPresent = 0;
+  for (let g = minHz; g < maxHz; g *= 1.002) {
+    let present = 0;
+    let absent = 0;
+    for (let k = 1; k <= 4; k++) {
+      present += magnitudeAt(spec, k * g);
+      absent += magnitudeAt(spec, (k - 0.5) * g);
+    }
+    const s = present - absent;
+    if (s > best) {
+      best = s;
+      bestHz = g;
+      bestPresent = present;
+    }
+  }
+  return { hz: bestHz, clarity: bestPresent > 0 ? best / bestPresent : 0 };
+}
+
+/**
+ * How usual it is for the hi-hat pulse to split the beat `q` ways. Eighths (2) are the norm in
+ * popular styles, triplet eighths (3) and sixteenths (4) are common, a pulse on the beat itself (1)
+ * or a dotted relation (1.5, swing ride) less so; anything else means the beat is wrong.
+ */
+export function subdivisionFit(q: number): number {
+  const table: ReadonlyArray<readonly [number, number]> = JSON.parse((globalThis as any).process?.env?.FIT ?? '[[1,-1],[1.5,-0.3],[2,0],[3,0],[4,-0.3]]');
+  for (const [r, v] of table) if (Math.abs(q / r - 1) < 0.06) return v;
+  return -2;
+}
+
+/** Log-domain tempo prior: a broad log-normal around a moderate tempo (natural log units). */
+export function tempoPrior(bpm: number, centre = +((globalThis as any).process?.env?.PC ?? 110), octaves = +((globalThis as any).process?.env?.PW ?? 1)): number {
+  const z = Math.log2(bpm / centre) / octaves;
+  return -0.5 * z * z;
+}

@@ -1,0 +1,122 @@
+/**
+ * Splits a FLAC stream into frames. A frame starts with a sync code and a header protected by
+ * CRC-8; it ends where the next valid header starts AND the CRC-16 over the frame checks out
+ * (a sync pattern inside compressed data fails one of the two). Written here rather than taken
+ * from codec-parser, which drops the final frame of a stream when it is flushed.
+ */
+
+const CRC8 = new Uint8Array(256);
+const CRC16 = new Uint16Array(256);
+for (let i = 0; i < 256; i++) {
+  let c8 = i;
+  let c16 = i << 8;
+  for (let k = 0; k < 8; k++) {
+    c8 = c8 & 0x80 ? ((c8 << 1) ^ 0x07) & 0xff : (c8 << 1) & 0xff;
+    c16 = c16 & 0x8000 ? ((c16 << 1) ^ 0x8005) & 0xffff : (c16 << 1) & 0xffff;
+  }
+  CRC8[i] = c8;
+  CRC16[i] = c16;
+}
+
+export function crc8(b: Uint8Array, from: number, to: number): number {
+  let c = 0;
+  for (let i = from; i < to; i++) c = CRC8[c ^ b[i]];
+  return c;
+}
+
+export function crc16(b: Uint8Array, from: number, to: number, start = 0): number {
+  let c = start;
+  for (let i = from; i < to; i++) c = ((c << 8) & 0xffff) ^ CRC16[(c >> 8) ^ b[i]];
+  return c;
+}
+
+/** Length of the valid frame header at `at` (CRC-8 included), or 0. */
+export function frameHeaderLength(b: Uint8Array, at: number): number {
+  if (at + 6 > b.length || b[at] !== 0xff || (b[at + 1] & 0xfe) !== 0xf8) return 0;
+  const blockCode = b[at + 2] >> 4;
+  const rateCode = b[at + 2] & 0x0f;
+  const assignment = b[at + 3] >> 4;
+  const sizeCode = (b[at + 3] >> 1) & 7;
+  if (blockCode === 0 || rateCode === 15 || assignment > 10 || sizeCode === 3 || b[at + 3] & 1) return 0;
+  // UTF-8-style coded frame or sample number.
+  let p = at + 4;
+  const lead = b[p];
+  let extra = 0;
+  if (lead < 0x80) extra = 0;
+  else if ((lead & 0xe0) === 0xc0) extra = 1;
+  else if ((lead & 0xf0) === 0xe0) extra = 2;
+  else if ((lead & 0xf8) === 0xf0) extra = 3;
+  else if ((lead & 0xfc) === 0xf8) extra = 4;
+  else if ((lead & 0xfe) === 0xfc) extra = 5;
+  else if (lead === 0xfe) extra = 6;
+  else return 0;
+  p++;
+  for (let k = 0; k < extra; k++, p++) if (p >= b.length || (b[p] & 0xc0) !== 0x80) return 0;
+  if (blockCode === 6) p += 1;
+  else if (blockCode === 7) p += 2;
+  if (rateCode === 12) p += 1;
+  else if (rateCode === 13 || rateCode === 14) p += 2;
+  if (p >= b.length || crc8(b, at, p) !== b[p]) return 0;
+  return p + 1 - at;
+}
+
+function nextHeader(b: Uint8Array, from: number): number {
+  for (let p = from; p + 1 < b.length; p++) {
+    if (b[p] === 0xff && (b[p + 1] & 0xfe) === 0xf8 && frameHeaderLength(b, p) > 0) return p;
+  }
+  return -1;
+}
+
+export type FlacFrameScan = {
+  /** Set once the generator is done: the stream ended inside a frame (its CRC-16 never matched). */
+  cut: boolean;
+};
+
+/** Yields each frame of `b` (from `from`) as a view. Junk between frames is skipped. */
+export function* flacFrames(b: Uint8Array, from: number, scan: FlacFrameScan): Generator<Uint8Array> {
+  let start = nextHeader(b, from);
+  while (start >= 0) {
+    const headerLength = frameHeaderLength(b, start);
+    let crc = 0;
+    let crcTo = start;
+    let candidate = nextHeader(b, start + headerLength + 2);
+    let end = -1;
+    while (candidate >= 0) {
+      crc = crc16(b, crcTo, candidate, crc);
+      crcTo = candidate;
+      if (crc === 0) {
+        end = candidate;
+        break;
+      }
+      candidate = nextHeader(b, candidate + 1);
+    }
+    if (end < 0) {
+      end = lastFrameEnd(b, start, crcTo, crc);
+      if (end < 0) {
+        scan.cut = true;
+        return;
+      }
+      yield b.subarray(start, end);
+      return;
+    }
+    yield b.subarray(start, end);
+    start = end;
+  }
+}
+
+/** Where the final frame ends: the end of the data, or before a trailing tag or zero padding. */
+function lastFrameEnd(b: Uint8Array, start: number, crcFrom: number, crcSoFar: number): number {
+  const ends = [b.length];
+  let z = b.length;
+  while (z > start && b[z - 1] === 0) z--;
+  if (z < b.length) ends.push(z);
+  for (const tail of [128, 128 + 227]) {
+    const at = b.length - tail;
+    if (at > start && b[at] === 0x54 && b[at + 1] === 0x41 && b[at + 2] === 0x47) ends.push(at); // "TAG"
+  }
+  for (const end of ends.sort((x, y) => x - y)) {
+    if (end < crcFrom) continue;
+    if (crc16(b, crcFrom, end, crcSoFar) === 0) return end;
+  }
+  return -1;
+}

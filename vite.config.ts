@@ -1,0 +1,93 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react-swc';
+import { defineConfig } from 'vite';
+import { compression } from 'vite-plugin-compression2';
+import { ViteImageOptimizer } from 'vite-plugin-image-optimizer';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// The engine worker embeds its WASM decoders; the service worker must precache it for offline
+// analysis, and Workbox silently skips anything over this size.
+const MAX_PRECACHE_BYTES = 24 * 1024 * 1024;
+
+const AUDIO_ACCEPT = {
+  'audio/wav': ['.wav', '.wave'],
+  'audio/x-wav': ['.wav'],
+  'audio/aiff': ['.aif', '.aiff', '.aifc'],
+  'audio/flac': ['.flac'],
+  'audio/mpeg': ['.mp3'],
+  'audio/ogg': ['.ogg', '.oga'],
+};
+
+export default defineConfig({
+  root: here('./web-app'),
+  publicDir: here('./public'),
+  // Relative base: the same build is served at / by `vite preview` and under a prefix by server-lite.
+  base: './',
+  worker: { format: 'es' },
+  build: {
+    outDir: here('./web-app/dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    reportCompressedSize: false,
+    chunkSizeWarningLimit: 4096,
+    minify: 'terser',
+    rolldownOptions: {
+      input: {
+        main: here('./web-app/index.html'),
+        // Dev/bench tool: seeds a synthetic library into IndexedDB (kept out of the SW precache).
+        seed: here('./web-app/seed.html'),
+      },
+    },
+  },
+  server: { port: 5173, strictPort: false },
+  preview: { port: 4173, strictPort: false },
+  plugins: [
+    react(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: null,
+      includeManifestIcons: false,
+      manifestFilename: 'manifest.webmanifest',
+      manifest: {
+        id: './',
+        name: 'SampleMind',
+        short_name: 'SampleMind',
+        description: 'Your sample library, analysed locally: BPM, key, type, loudness; search and audition offline.',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        background_color: '#111318',
+        theme_color: '#111318',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+        // Audio files opened from the OS land in the installed app (launchQueue, see file-launch.ts).
+        file_handlers: [{ action: './', accept: AUDIO_ACCEPT }],
+        launch_handler: { client_mode: 'focus-existing' },
+      } as Record<string, unknown>,
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}'],
+        globIgnores: ['**/seed*.html', '**/seed-*.js', '**/*.gz', '**/*.br'],
+        maximumFileSizeToCacheInBytes: MAX_PRECACHE_BYTES,
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/seed\.html/, /^\/api\//],
+        cleanupOutdatedCaches: true,
+      },
+    }),
+    ViteImageOptimizer({
+      // The PWA icons are generated at their final size; leave them byte-stable.
+      exclude: /icons\//,
+      includePublic: true,
+    }),
+    compression({
+      algorithms: ['gzip', 'brotliCompress'],
+      exclude: [/\.(png|jpe?g|webp|avif|gz|br)$/],
+      threshold: 1024,
+    }),
+  ],
+});

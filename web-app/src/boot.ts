@@ -1,0 +1,67 @@
+import type { EnginePool } from '@samplemind/engine/pool';
+import { getDb } from './db/database';
+import { createBrowserPool, poolSizeFor } from './engine/browser-pool';
+import { FileAccess } from './import/file-access';
+import { Importer, type PoolLike } from './import/importer';
+import { parseViewQuery } from './query/url-state';
+import { AppStore } from './state/app-store';
+import { loadLibrary } from './state/load-library';
+
+/** Workers start only when there is something to analyse, so opening the library stays light. */
+function lazyPool(size: number): PoolLike & { get(): EnginePool | null } {
+  let pool: EnginePool | null = null;
+  let paused = false;
+  const ensure = () => {
+    if (!pool) {
+      pool = createBrowserPool(size);
+      if (paused) pool.pause();
+    }
+    return pool;
+  };
+  return {
+    get: () => pool,
+    submit: (input, options) => ensure().submit(input, options),
+    pause() {
+      paused = true;
+      pool?.pause();
+    },
+    resume() {
+      paused = false;
+      pool?.resume();
+    },
+    cancelAll: () => pool?.cancelAll(),
+    stats: () => pool?.stats() ?? { queued: 0, running: 0, completed: 0, workers: 0, isPaused: paused },
+  };
+}
+
+export async function boot(): Promise<AppStore> {
+  const db = getDb();
+  const t0 = performance.now();
+  const index = await loadLibrary(db);
+  performance.measure('sm:load-index', { start: t0 });
+  const access = new FileAccess(db);
+  const store = new AppStore(db, index, access, parseViewQuery(location.search), {
+    replace: (search) => history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`),
+  });
+  const poolSize = poolSizeFor(location.search, navigator.hardwareConcurrency);
+  const pool = lazyPool(poolSize);
+  const importer = new Importer({
+    db,
+    index,
+    pool,
+    access,
+    poolSize,
+    onChange: () => {
+      store.progress = importer.progress();
+      store.emitSoon();
+    },
+    onError: (m) => store.notify(m),
+  });
+  store.importer = importer;
+  store.progress = importer.progress();
+  await store.reloadCollections();
+  // Anything queued when the tab closed goes on now.
+  void importer.resumeFromDb();
+  Object.assign(globalThis, { __samplemind: { store, importer, pool } });
+  return store;
+}

@@ -1,0 +1,42 @@
+import { midiNoteName } from '@samplemind/contract';
+
+export const midiName = (m: number) => midiNoteName(m);
+
+export function fmtDuration(sec: number): string {
+  if (Number.isNaN(sec)) return '';
+  if (sec < 10) return `${sec.toFixed(2)} s`;
+  const m = Math.floor(sec / 60);
+  const s = sec - m * 60;
+  return m ? `${m}:${s.toFixed(0).padStart(2, '0')}` : `${s.toFixed(1)} s`;
+}
+
+export const fmtNum = (x: number, digits = 1) => (Number.isNaN(x) ? '' : x.toFixed(digits));
+export const fmtPct = (x: number) => `${Math.round(x * 100)} %`;
+
+export function fmtDate(ms: number): string {
+  return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+export function fmtEta(sec: number | null): string {
+  if (sec === null) return '…';
+  if (sec < 60) return `${Math.ceil(sec)} s`;
+  const m = Math.floor(sec / 60);
+  return m < 60 ? `${m} min ${Math.round(sec - m * 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const u = ['KB', 'MB', 'GB', 'TB'];
+  let i = -1;
+  do {
+    n /= 1024;
+    i++;
+  } while (n >= 1024 && i < u.length - 1);
+  return `${n.toFixed(n < 10 ? 1 : 0)} ${u[i]}`;
+}
+
+/** Whole BPM when it is one, else one decimal. */
+export function fmtBpm(bpm: number): string {
+  if (Number.isNaN(bpm)) return '';
+  return Math.abs(bpm - Math.round(bpm)) < 0.05 ? String(Math.round(bpm)) : bpm.toFixed(1);
+}
