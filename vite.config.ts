@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react-swc';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { compression } from 'vite-plugin-compression2';
 import { ViteImageOptimizer } from 'vite-plugin-image-optimizer';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -10,6 +10,25 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // The engine worker embeds its WASM decoders; the service worker must precache it for offline
 // analysis, and Workbox silently skips anything over this size.
 const MAX_PRECACHE_BYTES = 24 * 1024 * 1024;
+
+/**
+ * The shared contract defines zod schemas at module top level. The app's main thread only needs
+ * its constants (types, keys, version), but calls such as `pitchClassSchema.nullable()` look
+ * side-effectful to the bundler, which would pull all of zod (~55 KB brotli) into the main
+ * bundle. Schema definitions are pure, so they are annotated as such and contract modules are
+ * marked side-effect-free; anything that really uses a schema still gets zod.
+ * (Better fix, in contract/: a zod-free constants entry point.)
+ */
+const pureContract = (): Plugin => ({
+  name: 'samplemind:pure-contract',
+  enforce: 'pre',
+  transform(code, id) {
+    if (!/[\\/]contract[\\/]src[\\/].*\.ts$/.test(id)) return null;
+    return code
+      .replace(/^((?:export )?const \w+(?::[^=\n]+)? = )(?=[\w.\s]+\()/gm, '$1/* @__PURE__ */ ')
+      .replace(/([([{,:]\s*)(\w+Schema\s*\.\s*\w+\s*\()/g, '$1/* @__PURE__ */ $2');
+  },
+});
 
 const AUDIO_ACCEPT = {
   'audio/wav': ['.wav', '.wave'],
@@ -35,6 +54,10 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
     minify: 'terser',
     rolldownOptions: {
+      treeshake: {
+        manualPureFunctions: ['z'],
+        moduleSideEffects: [{ test: /[\\/]contract[\\/]src[\\/]/, sideEffects: false }],
+      },
       input: {
         main: here('./web-app/index.html'),
         // Dev/bench tool: seeds a synthetic library into IndexedDB (kept out of the SW precache).
@@ -45,6 +68,7 @@ export default defineConfig({
   server: { port: 5173, strictPort: false },
   preview: { port: 4173, strictPort: false },
   plugins: [
+    pureContract(),
     react(),
     VitePWA({
       registerType: 'prompt',

@@ -2,7 +2,7 @@
 // Accuracy benchmark: runs the real CLI over the development corpus (../shared), converts its
 // JSON lines to the scorer's format, and prints the scorer's report plus the issue's targets.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -15,17 +15,25 @@ mkdirSync(outDir, { recursive: true });
 
 if (!existsSync(join(corpus, 'labels.csv'))) {
   console.error(`corpus missing at ${corpus}: building it with ${shared}/corpus/build.sh`);
-  const built = spawnSync('bash', [join(shared, 'corpus', 'build.sh')], { stdio: 'inherit', env: { ...process.env, SAMPLEMIND_DEV_CORPUS: corpus } });
+  const built = spawnSync('bash', [join(shared, 'corpus', 'build.sh')], {
+    stdio: 'inherit',
+    env: { ...process.env, SAMPLEMIND_DEV_CORPUS: corpus },
+  });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
 const typeToCategory = (t) => (t === 'drum-loop' ? 'drums' : t === 'music-loop' ? 'mix' : t);
 const predictionsPath = join(outDir, 'accuracy-predictions.jsonl');
-const predictions = createWriteStream(predictionsPath);
+const predictions = [];
 const started = performance.now();
-const cli = spawn(process.execPath, [join(root, 'src-workers', 'bin', 'samplemind.mjs'), 'analyze', '--jsonl', '--compact', corpus], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const cli = spawn(
+  process.execPath,
+  [join(root, 'src-workers', 'bin', 'samplemind.mjs'), 'analyze', '--jsonl', '--compact', corpus],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const exited = new Promise((res) => cli.on('close', res));
 let files = 0;
 let failures = 0;
 for await (const line of createInterface({ input: cli.stdout })) {
@@ -34,25 +42,22 @@ for await (const line of createInterface({ input: cli.stdout })) {
   files++;
   if (r.error) {
     failures++;
-    predictions.write(`${JSON.stringify({ path: r.path, error: `${r.error.code}: ${r.error.message}` })}\n`);
+    predictions.push({ path: r.path, error: `${r.error.code}: ${r.error.message}` });
     continue;
   }
-  predictions.write(
-    `${JSON.stringify({
-      path: r.path,
-      bpm: r.tempo.bpm,
-      key: r.key.tonic,
-      scale: r.key.scale,
-      category: typeToCategory(r.type.label),
-      midi_note: r.pitch.midiNote,
-      lufs: r.levels.lufs,
-      is_loop: r.loop.isLoop,
-    })}\n`,
-  );
+  predictions.push({
+    path: r.path,
+    bpm: r.tempo.bpm,
+    key: r.key.tonic,
+    scale: r.key.scale,
+    category: typeToCategory(r.type.label),
+    midi_note: r.pitch.midiNote,
+    lufs: r.levels.lufs,
+    is_loop: r.loop.isLoop,
+  });
 }
-const code = await new Promise((res) => cli.on('close', res));
-predictions.end();
-await new Promise((res) => predictions.on('finish', res));
+const code = await exited;
+writeFileSync(predictionsPath, predictions.map((p) => `${JSON.stringify(p)}\n`).join(''));
 const seconds = (performance.now() - started) / 1000;
 if (code !== 0) {
   console.error(`the CLI exited with ${code}`);
@@ -62,9 +67,16 @@ if (code !== 0) {
 const scorer = join(shared, 'corpus', 'score.mjs');
 const human = spawnSync(process.execPath, [scorer, predictionsPath, '--list-errors'], { encoding: 'utf8' });
 process.stdout.write(human.stdout);
-const json = JSON.parse(spawnSync(process.execPath, [scorer, predictionsPath, '--json'], { encoding: 'utf8' }).stdout);
+const json = JSON.parse(
+  spawnSync(process.execPath, [scorer, predictionsPath, '--json'], { encoding: 'utf8' }).stdout,
+);
 
-const oneShotGroups = ['rendered_drum_oneshot', 'rendered_melodic_oneshot', 'rendered_fx_oneshot', 'real_hydrogen'];
+const oneShotGroups = [
+  'rendered_drum_oneshot',
+  'rendered_melodic_oneshot',
+  'rendered_fx_oneshot',
+  'real_hydrogen',
+];
 let n = 0;
 let ok = 0;
 for (const g of oneShotGroups) {
@@ -87,14 +99,29 @@ const figures = {
   rootNoteExact: json.midi_note.ALL.exact,
   lufsMaeLu: json.lufs.ALL.mae_lu,
 };
-const targets = { bpmAcc1: 0.95, bpmAcc2: 0.99, keyMirex: 0.9, typeAccuracyOneShots: 0.9, loopAccuracy: 0.97, rootNoteExact: 0.9 };
-const report = { figures, targets, met: Object.fromEntries(Object.entries(targets).map(([k, t]) => [k, (figures[k] ?? 0) >= t])) };
+const targets = {
+  bpmAcc1: 0.95,
+  bpmAcc2: 0.99,
+  keyMirex: 0.9,
+  typeAccuracyOneShots: 0.9,
+  loopAccuracy: 0.97,
+  rootNoteExact: 0.9,
+};
+const report = {
+  figures,
+  targets,
+  met: Object.fromEntries(Object.entries(targets).map(([k, t]) => [k, (figures[k] ?? 0) >= t])),
+};
 writeFileSync(join(outDir, 'accuracy.json'), `${JSON.stringify(report, null, 2)}\n`);
 console.log('\nSUMMARY (targets from issue 2)');
 console.log(JSON.stringify(report));
 const pct = (v) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)}%`);
 for (const [k, t] of Object.entries(targets)) {
   const v = figures[k];
-  console.log(`  ${k.padEnd(22)} ${k === 'keyMirex' ? (v ?? 0).toFixed(3).padStart(7) : pct(v).padStart(7)}  target ${k === 'keyMirex' ? t : pct(t)}  ${report.met[k] ? 'met' : 'NOT met'}`);
+  console.log(
+    `  ${k.padEnd(22)} ${k === 'keyMirex' ? (v ?? 0).toFixed(3).padStart(7) : pct(v).padStart(7)}  target ${k === 'keyMirex' ? t : pct(t)}  ${report.met[k] ? 'met' : 'NOT met'}`,
+  );
 }
-console.log(`  ${files} files (${failures} rejected) in ${figures.seconds} s; LUFS MAE ${figures.lufsMaeLu?.toFixed(2) ?? 'n/a'} LU`);
+console.log(
+  `  ${files} files (${failures} rejected) in ${figures.seconds} s; LUFS MAE ${figures.lufsMaeLu?.toFixed(2) ?? 'n/a'} LU`,
+);

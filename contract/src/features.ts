@@ -19,19 +19,38 @@ export type FeatureAspect = (typeof FEATURE_ASPECTS)[number];
 
 export type FeatureDimension = { name: string; aspect: FeatureAspect; scale: string };
 
-const range = (prefix: string, n: number, aspect: FeatureAspect, scale: (i: number) => string): FeatureDimension[] =>
+const range = (
+  prefix: string,
+  n: number,
+  aspect: FeatureAspect,
+  scale: (i: number) => string,
+): FeatureDimension[] =>
   Array.from({ length: n }, (_, i) => ({ name: `${prefix}${i}`, aspect, scale: scale(i) }));
 
 const knee = (k: number, base: number) => (base / Math.sqrt(k)).toFixed(2);
 
 export const FEATURE_LAYOUT: readonly FeatureDimension[] = [
-  ...range('mfccMean', 13, 'timbre', (i) => `0.5 + 0.5 tanh(mean c${i + 1} / ${knee(i + 1, 60)}) (60 / sqrt(k))`),
-  ...range('mfccStd', 13, 'timbre', (i) => `tanh(std over time of c${i + 1} / ${knee(i + 1, 20)}) (20 / sqrt(k))`),
+  ...range(
+    'mfccMean',
+    13,
+    'timbre',
+    (i) => `0.5 + 0.5 tanh(mean c${i + 1} / ${knee(i + 1, 60)}) (60 / sqrt(k))`,
+  ),
+  ...range(
+    'mfccStd',
+    13,
+    'timbre',
+    (i) => `tanh(std over time of c${i + 1} / ${knee(i + 1, 20)}) (20 / sqrt(k))`,
+  ),
   { name: 'centroid', aspect: 'timbre', scale: 'logScale(spectral.centroidHz, 50, 11025)' },
   { name: 'rolloff', aspect: 'timbre', scale: 'logScale(spectral.rolloffHz (85 %), 50, 11025)' },
   { name: 'flatness', aspect: 'timbre', scale: 'dbScale(10 log10 spectral.flatness, -60, 0)' },
   { name: 'bandwidth', aspect: 'timbre', scale: 'logScale(spectral.bandwidthHz, 50, 5000)' },
-  { name: 'zeroCrossingRate', aspect: 'timbre', scale: 'logScale(spectral.zeroCrossingRate per s, 20, 11025)' },
+  {
+    name: 'zeroCrossingRate',
+    aspect: 'timbre',
+    scale: 'logScale(spectral.zeroCrossingRate per s, 20, 11025)',
+  },
   {
     name: 'spectralFlux',
     aspect: 'timbre',
@@ -41,14 +60,19 @@ export const FEATURE_LAYOUT: readonly FeatureDimension[] = [
     'chroma',
     12,
     'pitch',
-    (i) => `pitch class ${i} (C = 0) of the tonal part summed over time, divided by the largest class; 0 if none`,
+    (i) =>
+      `pitch class ${i} (C = 0) of the tonal part summed over time, divided by the largest class; 0 if none`,
   ),
   { name: 'pitchSalience', aspect: 'pitch', scale: 'pitch.confidence (one-shots) or key.confidence (loops)' },
   { name: 'rootNote', aspect: 'pitch', scale: 'clamp((pitch.midiNote - 24) / 72); 0 when unpitched' },
   { name: 'attack', aspect: 'envelope', scale: 'logScale(envelope.attackSec, 0.001, 1)' },
   { name: 'decay', aspect: 'envelope', scale: 'logScale(envelope.decaySec, 0.01, 20)' },
   { name: 'effectiveLength', aspect: 'envelope', scale: 'logScale(envelope.effectiveLengthSec, 0.01, 60)' },
-  { name: 'temporalCentroid', aspect: 'envelope', scale: 'logScale(envelope.temporalCentroidSec, 0.005, 30)' },
+  {
+    name: 'temporalCentroid',
+    aspect: 'envelope',
+    scale: 'logScale(envelope.temporalCentroidSec, 0.005, 30)',
+  },
   {
     name: 'onsetRate',
     aspect: 'envelope',

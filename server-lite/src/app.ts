@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { type ZodTypeProvider, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { Config } from './config/env';
 import { compileSerializer } from './library/serialize';
-import storesPlugin, { type StoreOverrides } from './plugins/app/stores';
 import authPlugin from './plugins/app/auth';
+import storesPlugin, { type StoreOverrides } from './plugins/app/stores';
 import docsPlugin from './plugins/external/docs';
 import errorsPlugin from './plugins/external/errors';
 import metricsPlugin from './plugins/external/metrics';
@@ -44,7 +44,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: 'reqId',
     bodyLimit: Math.round(config.BODY_LIMIT_MB * 1024 * 1024),
     trustProxy: config.TRUST_PROXY,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
@@ -53,7 +52,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler);
   // Responses go through fast-json-stringify compiled from the same zod schemas.
-  app.setSerializerCompiler(({ schema }) => compileSerializer(schema as z.ZodType) as (data: unknown) => string);
+  app.setSerializerCompiler(
+    ({ schema }) => compileSerializer(schema as z.ZodType) as (data: unknown) => string,
+  );
   app.decorate('config', config);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -64,7 +65,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(securityPlugin);
   await app.register(rateLimitPlugin);
   await app.register(formbody, { bodyLimit: 16 * 1024 });
-  await app.register(multipart, { limits: { fileSize: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024), files: 1 } });
+  await app.register(multipart, {
+    limits: { fileSize: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024), files: 1 },
+  });
   await app.register(docsPlugin);
   await app.register(metricsPlugin);
   // app

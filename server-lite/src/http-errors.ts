@@ -11,8 +11,11 @@ export class HttpError extends Error {
   }
 }
 
-export const unauthorized = (message = 'authentication required') => new HttpError(401, 'unauthorized', message);
+export const unauthorized = (message = 'authentication required') =>
+  new HttpError(401, 'unauthorized', message);
 export const notFound = (message = 'not found') => new HttpError(404, 'not-found', message);
 export const badRequest = (message: string) => new HttpError(400, 'bad-request', message);
 export const tooManyRequests = (retryAfterSec: number, message = 'too many requests; slow down') =>
-  new HttpError(429, 'rate-limited', message, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSec))) });
+  new HttpError(429, 'rate-limited', message, {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterSec))),
+  });

@@ -1,8 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
-import { ConfigError, loadConfig } from './config/env';
+import { ConfigError, loadConfig, SERVER_ROOT } from './config/env';
+
+/** Reads the repository's .env when there is one; variables already in the environment win. */
+function loadDotEnv() {
+  let text: string;
+  try {
+    text = readFileSync(join(SERVER_ROOT, '..', '.env'), 'utf8');
+  } catch {
+    return;
+  }
+  for (const [k, v] of Object.entries(parseEnv(text))) if (process.env[k] === undefined) process.env[k] = v;
+}
 
 async function main() {
+  loadDotEnv();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();

@@ -28,7 +28,9 @@ export const VARIANTS: Variant[] = [
       REDIS_URL: inject('redisUrl'),
       CHROMA_URL: inject('chromaUrl'),
     }),
-    skip: MONGO ? undefined : 'MONGODB_URL is not set (no mongod on this machine); set it to run the MongoDB variant',
+    skip: MONGO
+      ? undefined
+      : 'MONGODB_URL is not set (no mongod on this machine); set it to run the MongoDB variant',
   },
 ];
 
@@ -80,7 +82,11 @@ export async function newUser(app: FastifyInstance, name?: string) {
     payload: { email: `${username}@example.com`, username, password },
   });
   if (reg.statusCode !== 201) throw new Error(`register failed: ${reg.statusCode} ${reg.body}`);
-  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password },
+  });
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);
   const tokens = login.json() as { access_token: string; refresh_token: string };
   return {

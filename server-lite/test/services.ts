@@ -30,7 +30,13 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
 }
 
 /** A service process we started and must stop: kill() and start() again on the same port/data. */
-export type Service = { url: string; port: number; start(): Promise<void>; kill(): Promise<void>; stop(): Promise<void> };
+export type Service = {
+  url: string;
+  port: number;
+  start(): Promise<void>;
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+};
 
 function killProc(p: ChildProcess | null): Promise<void> {
   if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
@@ -50,7 +56,10 @@ async function redisPing(port: number): Promise<boolean> {
     const s = new Socket();
     s.setTimeout(500);
     s.once('error', () => ok(false));
-    s.once('timeout', () => (s.destroy(), ok(false)));
+    s.once('timeout', () => {
+      s.destroy();
+      ok(false);
+    });
     s.connect(port, '127.0.0.1', () => s.write('PING\r\n'));
     s.once('data', (d) => {
       s.destroy();
@@ -67,9 +76,13 @@ export async function startRedis(): Promise<Service> {
     url: `redis://127.0.0.1:${port}`,
     port,
     async start() {
-      proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-        stdio: 'ignore',
-      });
+      proc = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
       await waitFor('redis-server', () => redisPing(port), 10_000, proc);
     },
     kill: () => killProc(proc),
@@ -91,7 +104,16 @@ export async function startChroma(): Promise<Service> {
     async start() {
       proc = spawn(
         process.execPath,
-        [join(SERVER_DIR, 'scripts/chroma-server.mjs'), 'run', '--path', dir, '--host', '127.0.0.1', '--port', String(port)],
+        [
+          join(SERVER_DIR, 'scripts/chroma-server.mjs'),
+          'run',
+          '--path',
+          dir,
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+        ],
         { stdio: 'ignore' },
       );
       await waitFor('chroma', async () => (await fetch(`${url}/api/v2/heartbeat`)).ok, 60_000, proc);

@@ -2,16 +2,23 @@ import { randomUUID } from 'node:crypto';
 import {
   type Mutation,
   PITCH_CLASSES,
-  type SampleFilters,
   SAMPLE_TYPES,
+  type SampleFilters,
   SORT_FIELDS,
   type SortSpec,
 } from '@samplemind/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, matchesFilters, parseSort, toRow, toSummary } from '../src/library/views';
+import {
+  decodeCursor,
+  encodeCursor,
+  matchesFilters,
+  parseSort,
+  toRow,
+  toSummary,
+} from '../src/library/views';
+import type { Stores } from '../src/stores/types';
 import type { SampleDoc } from '../src/sync/model';
 import { reduceBatch } from '../src/sync/reduce';
-import type { Stores } from '../src/stores/types';
 import { axisVector, clientMutations, fakeAnalysis, randomHash } from './fixtures';
 import { cleanupTmp, testStores, VARIANTS } from './harness';
 
@@ -50,7 +57,9 @@ for (const variant of VARIANTS) {
         const id = randomUUID();
         const name = `Ann_${id.slice(0, 6)}`;
         const email = `${name.toLowerCase()}@example.com`;
-        expect(await stores.docs.createUser({ id, email, username: name, passwordHash: 'h', createdAt: 1 })).toBe('ok');
+        expect(
+          await stores.docs.createUser({ id, email, username: name, passwordHash: 'h', createdAt: 1 }),
+        ).toBe('ok');
         expect((await stores.docs.findUserByLogin(name.toUpperCase()))?.id).toBe(id);
         expect((await stores.docs.findUserByLogin(email.toUpperCase()))?.id).toBe(id);
         expect((await other.docs.getUser(id))?.username).toBe(name);
@@ -59,24 +68,52 @@ for (const variant of VARIANTS) {
 
       it('refuses duplicate emails and usernames (usernames compare case-insensitively)', async () => {
         const base = randomUUID().slice(0, 8);
-        const u = { id: randomUUID(), email: `${base}@x.io`, username: `u${base}`, passwordHash: 'h', createdAt: 1 };
+        const u = {
+          id: randomUUID(),
+          email: `${base}@x.io`,
+          username: `u${base}`,
+          passwordHash: 'h',
+          createdAt: 1,
+        };
         expect(await stores.docs.createUser(u)).toBe('ok');
-        expect(await stores.docs.createUser({ ...u, id: randomUUID(), username: `v${base}` })).toBe('email-taken');
+        expect(await stores.docs.createUser({ ...u, id: randomUUID(), username: `v${base}` })).toBe(
+          'email-taken',
+        );
         expect(
-          await stores.docs.createUser({ ...u, id: randomUUID(), email: `other${base}@x.io`, username: `U${base}` }),
+          await stores.docs.createUser({
+            ...u,
+            id: randomUUID(),
+            email: `other${base}@x.io`,
+            username: `U${base}`,
+          }),
         ).toBe('username-taken');
       });
 
       it('rotates sessions by compare-and-swap and never after revocation', async () => {
-        const s = { id: randomUUID(), userId: 'u', tokenHash: 'h1', expiresAt: Date.now() + 60_000, revoked: false, createdAt: 1 };
+        const s = {
+          id: randomUUID(),
+          userId: 'u',
+          tokenHash: 'h1',
+          expiresAt: Date.now() + 60_000,
+          revoked: false,
+          createdAt: 1,
+        };
         await stores.docs.createSession(s);
-        expect(await stores.docs.rotateSession(s.id, 'wrong', { tokenHash: 'h2', expiresAt: s.expiresAt })).toBe(false);
-        expect(await stores.docs.rotateSession(s.id, 'h1', { tokenHash: 'h2', expiresAt: s.expiresAt })).toBe(true);
-        expect(await other.docs.rotateSession(s.id, 'h1', { tokenHash: 'h3', expiresAt: s.expiresAt })).toBe(false);
+        expect(
+          await stores.docs.rotateSession(s.id, 'wrong', { tokenHash: 'h2', expiresAt: s.expiresAt }),
+        ).toBe(false);
+        expect(await stores.docs.rotateSession(s.id, 'h1', { tokenHash: 'h2', expiresAt: s.expiresAt })).toBe(
+          true,
+        );
+        expect(await other.docs.rotateSession(s.id, 'h1', { tokenHash: 'h3', expiresAt: s.expiresAt })).toBe(
+          false,
+        );
         expect((await other.docs.getSession(s.id))?.tokenHash).toBe('h2');
         await stores.docs.revokeSession(s.id);
         expect((await other.docs.getSession(s.id))?.revoked).toBe(true);
-        expect(await stores.docs.rotateSession(s.id, 'h2', { tokenHash: 'h4', expiresAt: s.expiresAt })).toBe(false);
+        expect(await stores.docs.rotateSession(s.id, 'h2', { tokenHash: 'h4', expiresAt: s.expiresAt })).toBe(
+          false,
+        );
       });
     });
 
@@ -85,7 +122,11 @@ for (const variant of VARIANTS) {
         const user = randomUUID();
         const m = clientMutations('client-aaaa');
         const hash = randomHash();
-        const m1 = m('sample.upsertAnalysis', { id: hash, analysis: fakeAnalysis({ hash }), name: 'kick.wav' });
+        const m1 = m('sample.upsertAnalysis', {
+          id: hash,
+          analysis: fakeAnalysis({ hash }),
+          name: 'kick.wav',
+        });
         const m2 = m('sample.addTags', { id: hash, tags: ['dark'] });
         const m3 = m('sample.setField', { id: hash, field: 'rating', value: 4 });
         const first = await push(stores, user, [m1, m2]);
@@ -110,10 +151,19 @@ for (const variant of VARIANTS) {
         const stranger = randomUUID();
         const m = clientMutations('client-bbbb');
         const hashes = Array.from({ length: 5 }, randomHash);
-        await push(stores, user, hashes.map((h) => m('sample.upsertAnalysis', { id: h, analysis: fakeAnalysis({ hash: h }) })));
+        await push(
+          stores,
+          user,
+          hashes.map((h) => m('sample.upsertAnalysis', { id: h, analysis: fakeAnalysis({ hash: h }) })),
+        );
         await push(stores, user, [m('collection.upsert', { id: 'favs', name: 'Favs' })]);
         await push(stores, user, [m('sample.delete', { id: hashes[0] })]);
-        await push(stores, stranger, [clientMutations('client-cccc')('sample.upsertAnalysis', { id: hashes[1], analysis: fakeAnalysis({ hash: hashes[1] }) })]);
+        await push(stores, stranger, [
+          clientMutations('client-cccc')('sample.upsertAnalysis', {
+            id: hashes[1],
+            analysis: fakeAnalysis({ hash: hashes[1] }),
+          }),
+        ]);
 
         const seen: string[] = [];
         let cursor = 0;
@@ -206,7 +256,12 @@ for (const variant of VARIANTS) {
         // Another user's samples must never show up.
         const o = randomUUID();
         const x = randomHash();
-        await push(stores, o, [clientMutations('client-other')('sample.upsertAnalysis', { id: x, analysis: fakeAnalysis({ hash: x, type: 'kick' }) })]);
+        await push(stores, o, [
+          clientMutations('client-other')('sample.upsertAnalysis', {
+            id: x,
+            analysis: fakeAnalysis({ hash: x, type: 'kick' }),
+          }),
+        ]);
       });
 
       function oracle(filters: SampleFilters, sort: SortSpec): string[] {
@@ -268,7 +323,12 @@ for (const variant of VARIANTS) {
       }
 
       it('returns summaries that match the documents', async () => {
-        const page = await stores.docs.listSamples(user, { filters: {}, sort: 'name', limit: 5, after: null });
+        const page = await stores.docs.listSamples(user, {
+          filters: {},
+          sort: 'name',
+          limit: 5,
+          after: null,
+        });
         for (const s of page.items) {
           const d = docs.find((x) => x.id === s.id)!;
           expect(s).toEqual(toSummary(d));
@@ -281,7 +341,9 @@ for (const variant of VARIANTS) {
         const got = await stores.docs.filterSamples(user, pick, {});
         expect(got.map((s) => s.id)).toEqual([visible[5], visible[1], visible[3]]);
         const loops = await stores.docs.filterSamples(user, visible, { isLoop: true });
-        expect(loops.map((s) => s.id)).toEqual(visible.filter((id) => oracle({ isLoop: true }, 'name').includes(id)));
+        expect(loops.map((s) => s.id)).toEqual(
+          visible.filter((id) => oracle({ isLoop: true }, 'name').includes(id)),
+        );
       });
     });
 
@@ -349,14 +411,25 @@ for (const variant of VARIANTS) {
     describe('vectors', () => {
       const a = randomUUID();
       const b = randomUUID();
-      const meta = (type: string, bpm = -1) => ({ type, bpm, duration: 1, keyTonic: null, keyScale: null, isLoop: false });
+      const meta = (type: string, bpm = -1) => ({
+        type,
+        bpm,
+        duration: 1,
+        keyTonic: null,
+        keyScale: null,
+        isLoop: false,
+      });
 
       beforeAll(async () => {
         // The in-process index loads from the documents, so give it documents too.
         const m = clientMutations('client-vec');
         const items = [0, 1, 2, 3].map((i) => {
           const h = `${'0'.repeat(15)}${i}`;
-          return { id: h, vector: axisVector(0, i * 0.3), meta: meta(i % 2 ? 'snare' : 'kick', 100 + i * 10) };
+          return {
+            id: h,
+            vector: axisVector(0, i * 0.3),
+            meta: meta(i % 2 ? 'snare' : 'kick', 100 + i * 10),
+          };
         });
         await push(
           stores,
@@ -364,19 +437,34 @@ for (const variant of VARIANTS) {
           items.map((it) =>
             m('sample.upsertAnalysis', {
               id: it.id,
-              analysis: fakeAnalysis({ hash: it.id, features: it.vector, type: it.meta.type as 'kick', bpm: it.meta.bpm }),
+              analysis: fakeAnalysis({
+                hash: it.id,
+                features: it.vector,
+                type: it.meta.type as 'kick',
+                bpm: it.meta.bpm,
+              }),
             }),
           ),
         );
         await stores.vectors.upsert(a, items);
         const hb = `${'b'.repeat(15)}0`;
-        await push(stores, b, [clientMutations('client-vec-b')('sample.upsertAnalysis', { id: hb, analysis: fakeAnalysis({ hash: hb, features: axisVector(0) }) })]);
+        await push(stores, b, [
+          clientMutations('client-vec-b')('sample.upsertAnalysis', {
+            id: hb,
+            analysis: fakeAnalysis({ hash: hb, features: axisVector(0) }),
+          }),
+        ]);
         await stores.vectors.upsert(b, [{ id: hb, vector: axisVector(0), meta: meta('kick') }]);
       });
 
       it('returns the nearest first by cosine, only from the caller’s vectors', async () => {
         const hits = await stores.vectors.query(a, axisVector(0), 10, {});
-        expect(hits.map((h) => h.id)).toEqual(['0000000000000000', '0000000000000001', '0000000000000002', '0000000000000003']);
+        expect(hits.map((h) => h.id)).toEqual([
+          '0000000000000000',
+          '0000000000000001',
+          '0000000000000002',
+          '0000000000000003',
+        ]);
         expect(hits[0].score).toBeCloseTo(1, 5);
         for (let i = 1; i < hits.length; i++) expect(hits[i].score).toBeLessThan(hits[i - 1].score);
         const theirs = await stores.vectors.query(b, axisVector(0), 10, {});
@@ -391,7 +479,9 @@ for (const variant of VARIANTS) {
       });
 
       it('updates and removes', async () => {
-        await stores.vectors.upsert(a, [{ id: '0000000000000003', vector: axisVector(5), meta: meta('snare', 130) }]);
+        await stores.vectors.upsert(a, [
+          { id: '0000000000000003', vector: axisVector(5), meta: meta('snare', 130) },
+        ]);
         const near5 = await stores.vectors.query(a, axisVector(5), 1, {});
         expect(near5[0].id).toBe('0000000000000003');
         await stores.vectors.remove(a, ['0000000000000003']);
@@ -404,7 +494,9 @@ for (const variant of VARIANTS) {
 
 describe.runIf(!process.env.MONGODB_URL)('MongoDB variant', () => {
   it('is not run here: no MONGODB_URL (set it to a replica-set URL to run the suite against MongoDB)', () => {
-    console.info('[store contract] MongoDB variant not run: MONGODB_URL is unset (no mongod can be installed here).');
+    console.info(
+      '[store contract] MongoDB variant not run: MONGODB_URL is unset (no mongod can be installed here).',
+    );
     expect(VARIANTS.find((v) => v.name.includes('mongo'))?.skip).toMatch(/MONGODB_URL/);
   });
 });

@@ -97,6 +97,7 @@ export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseO
   if (frames === 0) throw new AnalysisFailure('empty', 'the file holds no audio frames');
 
   const durationSec = frames / info.sampleRate;
+  removeDcOffset(mono, monoLength);
   const ctx = createContext(mono.subarray(0, monoLength), ANALYSIS_RATE, {
     durationSec,
     signal: options.signal,
@@ -155,6 +156,22 @@ export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseO
     warnings,
     elapsedMs: performance.now() - started,
   };
+}
+
+/**
+ * One-pole DC blocker (corner ≈ 5 Hz). Drum-machine samples often carry a slow DC drift that
+ * otherwise shows up as fake sub-bass energy in every spectral measure.
+ */
+function removeDcOffset(signal: Float32Array, length: number): void {
+  const r = 1 - (2 * Math.PI * 5) / ANALYSIS_RATE;
+  let prevIn = 0;
+  let prevOut = 0;
+  for (let i = 0; i < length; i++) {
+    const x = signal[i];
+    prevOut = x - prevIn + r * prevOut;
+    prevIn = x;
+    signal[i] = prevOut;
+  }
 }
 
 function withCamelot(key: Key): Key {

@@ -5,6 +5,12 @@ import { computeSpectrogram, type Spectrogram } from './dsp/stft';
 export const ANALYSIS_RATE = 22050;
 
 /**
+ * Spectrograms cover at most this much of the file: tempo, key and timbre are settled well within
+ * it, and it bounds memory for very long files (a 10-minute file would need ~100 MB per STFT).
+ */
+export const MAX_SPECTROGRAM_SEC = 180;
+
+/**
  * What every analysis module receives. Intermediate results (spectrograms, onset envelopes) are
  * memoised here so that modules share them instead of recomputing.
  */
@@ -14,7 +20,7 @@ export type AnalysisContext = {
   readonly sampleRate: number;
   /** Duration of the whole file; `mono` may be shorter for very long files (see analyse.ts). */
   readonly durationSec: number;
-  /** Memoised magnitude spectrogram (Hann window, frame f starts at f*hop). */
+  /** Memoised magnitude spectrogram (Hann window, frame f starts at f*hop), of the first MAX_SPECTROGRAM_SEC. */
   spectrogram(size: number, hop: number): Spectrogram;
   /** Memoise any derived value under a key. */
   memo<T>(key: string, compute: () => T): T;
@@ -45,7 +51,9 @@ export function createContext(mono: Float32Array, sampleRate: number, options: C
     sampleRate,
     durationSec: options.durationSec ?? mono.length / sampleRate,
     spectrogram: (size, hop) =>
-      memo(`stft:${size}:${hop}`, () => computeSpectrogram(mono, sampleRate, size, hop, checkpoint)),
+      memo(`stft:${size}:${hop}`, () =>
+        computeSpectrogram(mono.subarray(0, MAX_SPECTROGRAM_SEC * sampleRate), sampleRate, size, hop, checkpoint),
+      ),
     memo,
     checkpoint,
   };

@@ -208,13 +208,22 @@ export const aiSampleInputSchema = z.object({
   /** The caller's handle for this sample (usually its content hash); echoed back, never sent to a model. */
   id: z.string().min(1).max(128),
   fileName: z.string().trim().min(1).max(255),
-  durationSec: z.number().nonnegative().max(24 * 3600),
+  durationSec: z
+    .number()
+    .nonnegative()
+    .max(24 * 3600),
   type: z.object({ label: sampleTypeSchema, confidence: z.number().min(0).max(1) }),
   loop: loopSchema,
   tempo: tempoSchema.pick({ bpm: true, confidence: true, beatsPerBar: true }),
   key: keySchema.pick({ tonic: true, scale: true, confidence: true }),
   pitch: pitchSchema.pick({ midiNote: true, confidence: true }),
-  levels: levelsSchema.pick({ lufs: true, truePeakDb: true, rmsDb: true, loudnessRangeLu: true, isSilent: true }),
+  levels: levelsSchema.pick({
+    lufs: true,
+    truePeakDb: true,
+    rmsDb: true,
+    loudnessRangeLu: true,
+    isSilent: true,
+  }),
   envelope: envelopeSchema,
   spectral: spectralSchema,
   /** What the file's own metadata claims (genre/comment tags), when present. */

@@ -9,7 +9,10 @@ export const usernameSchema = z
 export const passwordSchema = z.string().min(8, 'passwords have at least 8 characters').max(256);
 
 export const registerRequestSchema = z.object({
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   username: usernameSchema,
   password: passwordSchema,
 });

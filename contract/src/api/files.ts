@@ -66,7 +66,12 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
     .max(1000)
-    .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p.length > 0),
+    )
     .pipe(z.array(item));
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 

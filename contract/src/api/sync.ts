@@ -77,7 +77,10 @@ export const mutationArgsSchemas = {
       .nullable()
       .optional(),
   }),
-  'collection.addMembers': z.object({ id: entityIdSchema, sampleIds: z.array(sampleIdSchema).min(1).max(1000) }),
+  'collection.addMembers': z.object({
+    id: entityIdSchema,
+    sampleIds: z.array(sampleIdSchema).min(1).max(1000),
+  }),
   'collection.removeMembers': z.object({
     id: entityIdSchema,
     sampleIds: z.array(sampleIdSchema).min(1).max(1000),
@@ -97,17 +100,29 @@ const envelope = {
 };
 
 export const mutationSchema = z.discriminatedUnion('name', [
-  z.object({ ...envelope, name: z.literal('sample.upsertAnalysis'), args: mutationArgsSchemas['sample.upsertAnalysis'] }),
+  z.object({
+    ...envelope,
+    name: z.literal('sample.upsertAnalysis'),
+    args: mutationArgsSchemas['sample.upsertAnalysis'],
+  }),
   z.object({ ...envelope, name: z.literal('sample.setField'), args: mutationArgsSchemas['sample.setField'] }),
   z.object({ ...envelope, name: z.literal('sample.addTags'), args: mutationArgsSchemas['sample.addTags'] }),
-  z.object({ ...envelope, name: z.literal('sample.removeTags'), args: mutationArgsSchemas['sample.removeTags'] }),
+  z.object({
+    ...envelope,
+    name: z.literal('sample.removeTags'),
+    args: mutationArgsSchemas['sample.removeTags'],
+  }),
   z.object({
     ...envelope,
     name: z.literal('sample.setAiDescription'),
     args: mutationArgsSchemas['sample.setAiDescription'],
   }),
   z.object({ ...envelope, name: z.literal('sample.delete'), args: mutationArgsSchemas['sample.delete'] }),
-  z.object({ ...envelope, name: z.literal('collection.upsert'), args: mutationArgsSchemas['collection.upsert'] }),
+  z.object({
+    ...envelope,
+    name: z.literal('collection.upsert'),
+    args: mutationArgsSchemas['collection.upsert'],
+  }),
   z.object({
     ...envelope,
     name: z.literal('collection.addMembers'),
@@ -118,7 +133,11 @@ export const mutationSchema = z.discriminatedUnion('name', [
     name: z.literal('collection.removeMembers'),
     args: mutationArgsSchemas['collection.removeMembers'],
   }),
-  z.object({ ...envelope, name: z.literal('collection.delete'), args: mutationArgsSchemas['collection.delete'] }),
+  z.object({
+    ...envelope,
+    name: z.literal('collection.delete'),
+    args: mutationArgsSchemas['collection.delete'],
+  }),
 ]);
 export type Mutation = z.infer<typeof mutationSchema>;
 
@@ -144,7 +163,10 @@ export type PushResponse = z.infer<typeof pushResponseSchema>;
 
 export const pullQuerySchema = z.object({
   /** Opaque; "0" or absent for everything. */
-  cursor: z.string().regex(/^\d{1,16}$/).default('0'),
+  cursor: z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .default('0'),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 export type PullQuery = z.infer<typeof pullQuerySchema>;

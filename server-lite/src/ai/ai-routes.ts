@@ -13,7 +13,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
-import { AiHttpError, type AiEvent, AiService } from './ai-service';
+import { type AiEvent, AiHttpError, AiService } from './ai-service';
 import type { AiConfig } from './config';
 import {
   type AiErrorResponse,
@@ -89,12 +89,17 @@ export const aiRoutes: FastifyPluginAsync<AiRoutesOptions> = async (fastify, opt
     if (hasZodFastifySchemaValidationErrors(err)) {
       // Same shape as server-lite's global handler (plugins/external/errors.ts).
       const issues = err.validation.map((v) => ({
-        path: String((v.params as { issue?: { path?: unknown[] } })?.issue?.path?.join('.') ?? v.instancePath ?? ''),
+        path: String(
+          (v.params as { issue?: { path?: unknown[] } })?.issue?.path?.join('.') ?? v.instancePath ?? '',
+        ),
         message: v.message ?? 'invalid',
       }));
-      return reply
-        .status(400)
-        .send({ ...body, error: 'validation', message: `invalid ${err.validationContext ?? 'request'}`, issues });
+      return reply.status(400).send({
+        ...body,
+        error: 'validation',
+        message: `invalid ${err.validationContext ?? 'request'}`,
+        issues,
+      });
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -157,7 +162,10 @@ export const aiRoutes: FastifyPluginAsync<AiRoutesOptions> = async (fastify, opt
 };
 
 function isCounters(x: AiCache): x is AiCache & AiCounters {
-  return typeof (x as Partial<AiCounters>).incrBy === 'function' && typeof (x as Partial<AiCounters>).peek === 'function';
+  return (
+    typeof (x as Partial<AiCounters>).incrBy === 'function' &&
+    typeof (x as Partial<AiCounters>).peek === 'function'
+  );
 }
 
 /** Aborts when the client disconnects before the answer is complete. */
@@ -209,7 +217,12 @@ async function streamAnalyze(
     if (!open) throw err;
     const body: AiErrorResponse =
       err instanceof AiHttpError
-        ? { error: err.code, message: err.message, requestId: request.id, ...(err.extra.attempts ? { attempts: err.extra.attempts } : {}) }
+        ? {
+            error: err.code,
+            message: err.message,
+            requestId: request.id,
+            ...(err.extra.attempts ? { attempts: err.extra.attempts } : {}),
+          }
         : { error: 'internal', message: 'Internal error', requestId: request.id };
     if (!(err instanceof AiHttpError)) request.log.error({ err }, 'ai stream failed');
     send('error', body);

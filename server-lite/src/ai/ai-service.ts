@@ -10,10 +10,10 @@ import {
 } from './contract';
 import { UserLimits } from './limits';
 import type { AiMetrics } from './metrics';
+import { cacheKey, type NormalisedSample, normaliseSample } from './prompt';
 import { CallFailed, callProvider, type Tokens } from './provider-call';
 import { type ProviderFailure, toProviderFailure } from './provider-errors';
 import { createModel, type ModelHandle } from './providers';
-import { cacheKey, type NormalisedSample, normaliseSample } from './prompt';
 import { Semaphore } from './semaphore';
 import type { AiCache, AiCounters } from './store';
 
@@ -75,7 +75,13 @@ export class AiService {
         config: p,
         handle: createModel(p, deps.fetch),
         slots: new Semaphore(p.concurrency),
-        health: { status: 'unknown', lastSuccessAt: null, lastErrorAt: null, lastError: null, lastLatencyMs: null },
+        health: {
+          status: 'unknown',
+          lastSuccessAt: null,
+          lastErrorAt: null,
+          lastError: null,
+          lastLatencyMs: null,
+        },
       });
     }
     this.limits = new UserLimits(deps.counters, deps.config.rateLimitPerMin, deps.config.dailyTokenBudget);
@@ -102,7 +108,11 @@ export class AiService {
     }
     if (input.provider !== undefined && !this.runtimes.has(input.provider)) {
       const names = [...this.runtimes.keys()].join(', ');
-      throw new AiHttpError(400, 'provider-not-configured', `${input.provider} is not configured here (configured: ${names})`);
+      throw new AiHttpError(
+        400,
+        'provider-not-configured',
+        `${input.provider} is not configured here (configured: ${names})`,
+      );
     }
     if (input.samples.length > config.maxBatch) {
       throw new AiHttpError(400, 'batch-too-large', `at most ${config.maxBatch} samples per request`);
@@ -110,14 +120,22 @@ export class AiService {
     const rate = await this.limits.hit(input.userId);
     if (!rate.ok) {
       metrics.limited.inc({ reason: rate.reason });
-      throw new AiHttpError(429, 'rate-limited', `Too many AI requests; try again in ${rate.retryAfterSec} s`, {
-        retryAfterSec: rate.retryAfterSec,
-      });
+      throw new AiHttpError(
+        429,
+        'rate-limited',
+        `Too many AI requests; try again in ${rate.retryAfterSec} s`,
+        {
+          retryAfterSec: rate.retryAfterSec,
+        },
+      );
     }
 
     const order = this.order(input.provider);
     const normalised = input.samples.map(normaliseSample);
-    const items: (AiAnalyzeItem | undefined)[] = await this.fromCache(input, normalised, order);
+    // Naming a provider asks for its answer: only its cache entries count. Otherwise any
+    // configured provider's entry does, best priority first.
+    const lookIn = input.provider ? [input.provider] : order;
+    const items: (AiAnalyzeItem | undefined)[] = await this.fromCache(input, normalised, lookIn);
     const missIdx = items.flatMap((it, i) => (it === undefined ? [i] : []));
     const emit = input.onEvent;
 
@@ -128,9 +146,14 @@ export class AiService {
       const budget = await this.limits.canSpend(input.userId);
       if (!budget.ok) {
         metrics.limited.inc({ reason: budget.reason });
-        throw new AiHttpError(429, 'token-budget-exceeded', 'Daily AI token budget used up; it resets at 00:00 UTC', {
-          retryAfterSec: budget.retryAfterSec,
-        });
+        throw new AiHttpError(
+          429,
+          'token-budget-exceeded',
+          'Daily AI token budget used up; it resets at 00:00 UTC',
+          {
+            retryAfterSec: budget.retryAfterSec,
+          },
+        );
       }
     }
     // Cached descriptions go out first, once nothing can refuse the request any more.
@@ -141,10 +164,15 @@ export class AiService {
       const misses = missIdx.map((i) => normalised[i]!);
       const onDelta = emit
         ? (k: number, delta: string) =>
-            emit({ event: 'description', data: { index: missIdx[k]!, id: input.samples[missIdx[k]!]!.id, delta } })
+            emit({
+              event: 'description',
+              data: { index: missIdx[k]!, id: input.samples[missIdx[k]!]!.id, delta },
+            })
         : undefined;
       // Streams are not shared: a joiner would miss the deltas already sent.
-      const flightKey = emit ? undefined : `${order.join(',')}|${misses.map((m) => cacheKey('', '', m)).join('|')}`;
+      const flightKey = emit
+        ? undefined
+        : `${order.join(',')}|${misses.map((m) => cacheKey('', '', m)).join('|')}`;
       const run = () => this.serve(misses, order, input, onDelta, (f) => fallbacks.push(f));
       const shared = flightKey === undefined ? undefined : this.inFlight.get(flightKey);
       if (shared) {
@@ -197,7 +225,7 @@ export class AiService {
     return requested ? [requested, ...all.filter((p) => p !== requested)] : all;
   }
 
-  /** Each item's best cached answer: the first provider in `order` that has one. */
+  /** Each item's cached answer from the first provider in `order` that has one. */
   private async fromCache(
     input: AnalyzeInput,
     normalised: NormalisedSample[],
@@ -209,20 +237,31 @@ export class AiService {
       metrics.cacheMisses.inc({ backend: cache.backend }, normalised.length);
       return out;
     }
-    const keys = normalised.flatMap((s) => order.map((p) => cacheKey(p, this.runtimes.get(p)!.config.model, s)));
-    const values = cache.getMany ? await cache.getMany(keys) : await Promise.all(keys.map((k) => cache.get(k)));
+    const keys = normalised.flatMap((s) =>
+      order.map((p) => cacheKey(p, this.runtimes.get(p)!.config.model, s)),
+    );
+    const values = cache.getMany
+      ? await cache.getMany(keys)
+      : await Promise.all(keys.map((k) => cache.get(k)));
     let hits = 0;
     for (let i = 0; i < normalised.length; i++) {
       for (let j = 0; j < order.length && out[i] === undefined; j++) {
         const entry = decodeEntry(values[i * order.length + j] ?? null);
         if (entry) {
-          out[i] = { id: input.samples[i]!.id, analysis: entry.analysis, provider: entry.provider, model: entry.model, cached: true };
+          out[i] = {
+            id: input.samples[i]!.id,
+            analysis: entry.analysis,
+            provider: entry.provider,
+            model: entry.model,
+            cached: true,
+          };
         }
       }
       if (out[i]) hits++;
     }
     if (hits > 0) metrics.cacheHits.inc({ backend: cache.backend }, hits);
-    if (hits < normalised.length) metrics.cacheMisses.inc({ backend: cache.backend }, normalised.length - hits);
+    if (hits < normalised.length)
+      metrics.cacheMisses.inc({ backend: cache.backend }, normalised.length - hits);
     return out;
   }
 
@@ -266,7 +305,11 @@ export class AiService {
             samples.map((s, k) =>
               cache.set(
                 cacheKey(id, rt.config.model, s),
-                JSON.stringify({ analysis: r.items[k], provider: id, model: rt.config.model } satisfies CachedEntry),
+                JSON.stringify({
+                  analysis: r.items[k],
+                  provider: id,
+                  model: rt.config.model,
+                } satisfies CachedEntry),
                 config.cacheTtlSec,
               ),
             ),
@@ -282,8 +325,15 @@ export class AiService {
           const f = toProviderFailure(id, cause);
           failures.push(f);
           metrics.providerCalls.inc({ provider: id, outcome: f.kind });
-          Object.assign(rt.health, { status: 'error', lastErrorAt: new Date().toISOString(), lastError: f.message });
-          this.deps.log?.warn({ provider: id, kind: f.kind, status: f.status }, 'ai provider failed; trying the next');
+          Object.assign(rt.health, {
+            status: 'error',
+            lastErrorAt: new Date().toISOString(),
+            lastError: f.message,
+          });
+          this.deps.log?.warn(
+            { provider: id, kind: f.kind, status: f.status },
+            'ai provider failed; trying the next',
+          );
           const attempt = { provider: id, message: f.message };
           onFallback(attempt);
           input.onEvent?.({ event: 'fallback', data: attempt });

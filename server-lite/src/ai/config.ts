@@ -1,5 +1,5 @@
-import { AI_MAX_BATCH, AI_PROVIDERS, type AiProviderId } from './contract';
 import { z } from 'zod';
+import { AI_MAX_BATCH, AI_PROVIDERS, type AiProviderId } from './contract';
 
 export type AiProviderConfig = {
   id: AiProviderId;
@@ -53,7 +53,9 @@ type Env = Record<string, string | undefined>;
  */
 export function loadAiConfig(source: Env = process.env): AiConfig {
   // `FOO=` in an .env file means unset, as in the rest of server-lite.
-  const env: Env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const env: Env = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
   const problems: string[] = [];
   const read = <T>(name: string, schema: z.ZodType<T>, fallback: T): T => {
     const raw = env[name];
@@ -79,14 +81,17 @@ export function loadAiConfig(source: Env = process.env): AiConfig {
     ollama: env.OLLAMA_API_KEY,
   };
   const configured = (id: AiProviderId) =>
-    id === 'ollama' ? env.OLLAMA_BASE_URL !== undefined || env.OLLAMA_MODEL !== undefined : keys[id] !== undefined;
+    id === 'ollama'
+      ? env.OLLAMA_BASE_URL !== undefined || env.OLLAMA_MODEL !== undefined
+      : keys[id] !== undefined;
 
   const byId = new Map<AiProviderId, AiProviderConfig>();
   for (const id of AI_PROVIDERS) {
     if (!configured(id)) continue;
     const p = prefix[id];
     let baseURL = read(`${p}_BASE_URL`, httpUrl, undefined as string | undefined);
-    if (id === 'gemini' && baseURL === undefined) baseURL = read('GOOGLE_GENERATIVE_AI_BASE_URL', httpUrl, undefined);
+    if (id === 'gemini' && baseURL === undefined)
+      baseURL = read('GOOGLE_GENERATIVE_AI_BASE_URL', httpUrl, undefined);
     if (id === 'ollama' && baseURL !== undefined) baseURL = ollamaApiUrl(baseURL);
     byId.set(id, {
       id,
@@ -125,7 +130,9 @@ function parsePriority(raw: string | undefined, problems: string[]): AiProviderI
     if (name === '') continue;
     const id = name === 'google' ? 'gemini' : name;
     if (!(AI_PROVIDERS as readonly string[]).includes(id)) {
-      problems.push(`AI_PROVIDER_PRIORITY: unknown provider "${part.trim()}" (known: ${AI_PROVIDERS.join(', ')})`);
+      problems.push(
+        `AI_PROVIDER_PRIORITY: unknown provider "${part.trim()}" (known: ${AI_PROVIDERS.join(', ')})`,
+      );
       continue;
     }
     if (!out.includes(id as AiProviderId)) out.push(id as AiProviderId);

@@ -1,6 +1,8 @@
 import type { AiCounters } from './store';
 
-export type LimitVerdict = { ok: true } | { ok: false; reason: 'rate-limit' | 'token-budget'; retryAfterSec: number };
+export type LimitVerdict =
+  | { ok: true }
+  | { ok: false; reason: 'rate-limit' | 'token-budget'; retryAfterSec: number };
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -22,7 +24,11 @@ export class UserLimits {
     const window = Math.floor(t / 60_000);
     const n = await this.counters.incrBy(`ai:rl:${userId}:${window}`, 1, 61);
     if (n !== null && n > this.perMinute) {
-      return { ok: false, reason: 'rate-limit', retryAfterSec: Math.max(1, Math.ceil(((window + 1) * 60_000 - t) / 1000)) };
+      return {
+        ok: false,
+        reason: 'rate-limit',
+        retryAfterSec: Math.max(1, Math.ceil(((window + 1) * 60_000 - t) / 1000)),
+      };
     }
     return { ok: true };
   }
@@ -34,7 +40,11 @@ export class UserLimits {
     const used = await this.counters.peek(this.budgetKey(userId, t));
     if (used !== null && used >= this.dailyTokens) {
       const nextDay = (Math.floor(t / DAY_MS) + 1) * DAY_MS;
-      return { ok: false, reason: 'token-budget', retryAfterSec: Math.max(1, Math.ceil((nextDay - t) / 1000)) };
+      return {
+        ok: false,
+        reason: 'token-budget',
+        retryAfterSec: Math.max(1, Math.ceil((nextDay - t) / 1000)),
+      };
     }
     return { ok: true };
   }

@@ -18,7 +18,9 @@ export function createAiMetrics(registry: Registry): AiMetrics {
     (registry.getSingleMetric(name) as Counter<L> | undefined) ??
     new Counter<L>({ name, help, labelNames, registers: [registry] });
   const latency =
-    (registry.getSingleMetric('samplemind_ai_provider_latency_seconds') as Histogram<'provider'> | undefined) ??
+    (registry.getSingleMetric('samplemind_ai_provider_latency_seconds') as
+      | Histogram<'provider'>
+      | undefined) ??
     new Histogram({
       name: 'samplemind_ai_provider_latency_seconds',
       help: 'Time to a complete answer from an AI provider (including the repair round)',
@@ -27,8 +29,12 @@ export function createAiMetrics(registry: Registry): AiMetrics {
       registers: [registry],
     });
   return {
-    cacheHits: counter('samplemind_ai_cache_hits_total', 'AI answers served from cache, per sample', ['backend']),
-    cacheMisses: counter('samplemind_ai_cache_misses_total', 'AI answers not in cache, per sample', ['backend']),
+    cacheHits: counter('samplemind_ai_cache_hits_total', 'AI answers served from cache, per sample', [
+      'backend',
+    ]),
+    cacheMisses: counter('samplemind_ai_cache_misses_total', 'AI answers not in cache, per sample', [
+      'backend',
+    ]),
     providerCalls: counter('samplemind_ai_provider_calls_total', 'AI provider calls by outcome', [
       'provider',
       'outcome',

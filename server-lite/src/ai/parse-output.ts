@@ -174,7 +174,10 @@ function guesses<T extends string>(raw: unknown, known: Set<string>): { name: T;
 
 function strings(raw: unknown): string[] {
   const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
-  return list.filter((s): s is string => typeof s === 'string').map((s) => s.trim()).filter((s) => s !== '');
+  return list
+    .filter((s): s is string => typeof s === 'string')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** Cuts at a word boundary and marks the cut, so a long tip is shortened rather than rejected. */

@@ -122,7 +122,10 @@ function hz(x: number): string {
 
 function describeKey(s: NormalisedSample): string {
   if (s.key === null) return 'none detected';
-  const [tonic, scale] = s.key.split(' ') as [Parameters<typeof camelotOf>[0], Parameters<typeof camelotOf>[1]];
+  const [tonic, scale] = s.key.split(' ') as [
+    Parameters<typeof camelotOf>[0],
+    Parameters<typeof camelotOf>[1],
+  ];
   return `${s.key} (Camelot ${camelotOf(tonic, scale)}, confidence ${s.keyConfidence})`;
 }
 
@@ -156,7 +159,9 @@ export const refOf = (index: number) => `s${index + 1}`;
 
 export function renderUserPrompt(samples: NormalisedSample[]): string {
   const head =
-    samples.length === 1 ? 'Describe this sample.' : `Describe these ${samples.length} samples (one item each).`;
+    samples.length === 1
+      ? 'Describe this sample.'
+      : `Describe these ${samples.length} samples (one item each).`;
   return `${head}\n\n${samples.map((s, i) => renderSample(refOf(i), s)).join('\n\n')}`;
 }
 

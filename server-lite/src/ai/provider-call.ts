@@ -126,7 +126,11 @@ function add(t: Tokens, usage: { inputTokens?: number; outputTokens?: number } |
  * reported as ProviderTimeout whatever the SDK turned the abort into; a client abort is rethrown
  * as the client's reason.
  */
-async function withDeadline<T>(ms: number, outer: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withDeadline<T>(
+  ms: number,
+  outer: AbortSignal,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const ctl = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

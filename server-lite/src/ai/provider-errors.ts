@@ -81,20 +81,47 @@ export function toProviderFailure(provider: AiProviderId, err: unknown): Provide
     return new ProviderFailure(provider, 'busy', `${provider}: too many requests in flight on this server`);
   }
   if (err instanceof MalformedOutput) {
-    return new ProviderFailure(provider, 'malformed', `${provider}: the model's answer was not valid after one repair`);
+    return new ProviderFailure(
+      provider,
+      'malformed',
+      `${provider}: the model's answer was not valid after one repair`,
+    );
   }
   const api = apiCallErrorOf(err);
   const status = api?.statusCode;
+  if (api && status !== undefined && status < 300) {
+    // The answer started fine and then broke: either its body did not parse, or the connection died.
+    const causeName = (api.cause as { name?: string } | undefined)?.name ?? '';
+    return /JSONParse|TypeValidation/.test(causeName)
+      ? new ProviderFailure(provider, 'malformed', `${provider}: unreadable response`, status)
+      : new ProviderFailure(provider, 'network', `${provider}: connection lost mid-answer`, status);
+  }
   if (status !== undefined) {
     if (status === 429) {
       const retryAfter = retryAfterOf(api?.responseHeaders);
-      return new ProviderFailure(provider, 'rate-limited', `${provider}: rate limited (429)`, status, retryAfter);
+      return new ProviderFailure(
+        provider,
+        'rate-limited',
+        `${provider}: rate limited (429)`,
+        status,
+        retryAfter,
+      );
     }
     if (status === 401 || status === 403) {
-      return new ProviderFailure(provider, 'auth', `${provider}: authentication failed (${status}); check the API key`, status);
+      return new ProviderFailure(
+        provider,
+        'auth',
+        `${provider}: authentication failed (${status}); check the API key`,
+        status,
+      );
     }
     if (status === 404) {
-      return new ProviderFailure(provider, 'bad-request', `${provider}: model or endpoint not found (404)`, status);
+      return new ProviderFailure(
+        provider,
+        'bad-request',
+        `${provider}: model or endpoint not found (404)`,
+        status,
+      );
     }
     if (status >= 500) {
       const what = status === 529 || status === 503 ? 'overloaded' : 'server error';

@@ -24,9 +24,11 @@ export function createModel(p: AiProviderConfig, fetchImpl?: typeof fetch): Mode
     case 'openai':
       // Chat completions: the wire protocol every OpenAI-compatible server (vLLM, LM Studio, …) speaks.
       return {
-        model: createOpenAI({ apiKey: p.apiKey, baseURL: p.baseURL ?? 'https://api.openai.com/v1', ...common }).chat(
-          p.model,
-        ),
+        model: createOpenAI({
+          apiKey: p.apiKey,
+          baseURL: p.baseURL ?? 'https://api.openai.com/v1',
+          ...common,
+        }).chat(p.model),
         jsonMode: true,
       };
     case 'anthropic':

@@ -21,15 +21,10 @@ export const KNOWN_DEFAULT_SECRETS = new Set([
 
 const optionalUrl = (schemes: string[]) =>
   z
-    .string()
-    .trim()
-    .transform((s) => (s === '' ? undefined : s))
-    .pipe(
-      z
-        .url()
-        .refine((u) => schemes.some((s) => u.startsWith(`${s}://`)), `must start with ${schemes.join(':// or ')}://`)
-        .optional(),
-    )
+    .url({
+      protocol: new RegExp(`^(${schemes.join('|').replaceAll('+', '\\+')})$`),
+      error: `must be a URL starting with ${schemes.join(':// or ')}://`,
+    })
     .optional();
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -41,7 +36,7 @@ const flag = (def: boolean) =>
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SAMPLEMIND_DATA_DIR: z.string().default(join(SERVER_ROOT, '.data')),
@@ -56,7 +51,10 @@ const envSchema = z.object({
   MONGODB_URL: optionalUrl(['mongodb', 'mongodb+srv']),
   MONGODB_DB: z.string().default('samplemind'),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,64}$/).default('sm:'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{0,64}$/)
+    .default('sm:'),
   CHROMA_URL: optionalUrl(['http', 'https']),
   CHROMA_COLLECTION: z.string().default('samplemind-samples'),
   CORS_ORIGINS: z.string().default(''),
@@ -121,7 +119,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...e,
     JWT_SECRET: secret!,
-    CORS_ORIGINS: origins.includes('*') || (origins.length === 0 && e.NODE_ENV !== 'production') ? true : origins,
+    CORS_ORIGINS:
+      origins.includes('*') || (origins.length === 0 && e.NODE_ENV !== 'production') ? true : origins,
     backends: {
       documents: e.MONGODB_URL ? 'mongo' : 'sqlite',
       cache: e.REDIS_URL ? 'redis' : 'memory',
@@ -134,9 +133,13 @@ function resolveJwtSecret(e: Env, problems: string[]): string | undefined {
   const given = e.JWT_SECRET;
   if (e.NODE_ENV === 'production') {
     if (!given) {
-      problems.push('JWT_SECRET: required in production (at least 32 random characters, e.g. `openssl rand -hex 32`)');
+      problems.push(
+        'JWT_SECRET: required in production (at least 32 random characters, e.g. `openssl rand -hex 32`)',
+      );
     } else if (KNOWN_DEFAULT_SECRETS.has(given.toLowerCase()) || given.length < 32) {
-      problems.push('JWT_SECRET: refusing a default or short secret in production (need >= 32 random characters)');
+      problems.push(
+        'JWT_SECRET: refusing a default or short secret in production (need >= 32 random characters)',
+      );
     }
     return given;
   }

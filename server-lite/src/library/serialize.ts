@@ -15,7 +15,7 @@ function simplify(node: unknown): unknown {
   if (Array.isArray(any) && any.length === 2) {
     const nul = any.findIndex((s) => s.type === 'null' && Object.keys(s).length === 1);
     const other = any[1 - nul];
-    if (nul >= 0 && typeof other?.type === 'string' && !['object', 'array'].includes(other.type as string)) {
+    if (nul >= 0 && typeof other?.type === 'string') {
       const { anyOf: _, ...rest } = o;
       return { ...rest, ...other, type: [other.type, 'null'] };
     }

@@ -9,12 +9,20 @@ import {
   type SimilarResponse,
   sampleDetailSchema,
 } from '@samplemind/contract';
-import type { SampleDoc } from '../sync/model';
-import { reduceBatch } from '../sync/reduce';
 import type { Stores, VectorMeta } from '../stores/types';
 import { VectorsUnavailable } from '../stores/types';
+import type { SampleDoc } from '../sync/model';
+import { reduceBatch } from '../sync/reduce';
 import { compileSerializer } from './serialize';
-import { decodeCursor, encodeCursor, isVisible, toDetail, toRow, toSyncCollection, toSyncSample } from './views';
+import {
+  decodeCursor,
+  encodeCursor,
+  isVisible,
+  toDetail,
+  toRow,
+  toSyncCollection,
+  toSyncSample,
+} from './views';
 
 type Log = { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -26,7 +34,14 @@ const serializeDetail = compileSerializer(sampleDetailSchema);
 
 export function vectorMeta(doc: SampleDoc): VectorMeta {
   const r = toRow(doc);
-  return { type: r.type, bpm: r.bpm, duration: r.duration, keyTonic: r.keyTonic, keyScale: r.keyScale, isLoop: r.isLoop };
+  return {
+    type: r.type,
+    bpm: r.bpm,
+    duration: r.duration,
+    keyTonic: r.keyTonic,
+    keyScale: r.keyScale,
+    isLoop: r.isLoop,
+  };
 }
 
 const groupOf = (userId: string) => `lib:${userId}`;
@@ -93,7 +108,8 @@ export class LibraryService {
     const hit = await cache.read(groupOf(userId), field);
     if (hit.value !== null) return hit.value === '' ? null : hit.value;
     const doc = await docs.getSample(userId, id);
-    const body = doc && isVisible(doc) ? serializeDetail(toDetail(doc, await docs.sampleCollections(userId, id))) : null;
+    const body =
+      doc && isVisible(doc) ? serializeDetail(toDetail(doc, await docs.sampleCollections(userId, id))) : null;
     await cache.fill(groupOf(userId), field, body ?? '', hit.gen, this.cacheTtlSec);
     return body;
   }
@@ -105,7 +121,10 @@ export class LibraryService {
     const changed = out.changedSamples.size + out.changedCollections.size > 0;
     if (changed) {
       await cache.invalidate(groupOf(userId));
-      await this.syncVectors(userId, [...out.changedSamples].map((id) => out.samples.get(id)!));
+      await this.syncVectors(
+        userId,
+        [...out.changedSamples].map((id) => out.samples.get(id)!),
+      );
       await pokes.publish(userId);
     }
     return {
@@ -147,7 +166,11 @@ export class LibraryService {
       }
     }
     const hits = await vectors.query(userId, vector!, 2000, filters);
-    const summaries = await docs.filterSamples(userId, hits.map((h) => h.id).filter((id) => id !== req.id), filters);
+    const summaries = await docs.filterSamples(
+      userId,
+      hits.map((h) => h.id).filter((id) => id !== req.id),
+      filters,
+    );
     const score = new Map(hits.map((h) => [h.id, h.score]));
     return { items: summaries.slice(0, req.limit).map((s) => ({ sample: s, score: score.get(s.id)! })) };
   }

@@ -1,5 +1,10 @@
 import type { MultipartFile } from '@fastify/multipart';
-import { analyzeFieldsSchema, analyzeResponseSchema, errorResponseSchema, type Mutation } from '@samplemind/contract';
+import {
+  analyzeFieldsSchema,
+  analyzeResponseSchema,
+  errorResponseSchema,
+  type Mutation,
+} from '@samplemind/contract';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { badRequest, HttpError } from '../http-errors';
@@ -21,7 +26,8 @@ const FAILURE_STATUS: Record<string, [number, string]> = {
 function acceptable(file: MultipartFile): boolean {
   const ext = file.filename.toLowerCase().split('.').pop() ?? '';
   const mime = file.mimetype.toLowerCase();
-  if (AUDIO_EXTENSIONS.has(ext)) return mime.startsWith('audio/') || GENERIC_TYPES.has(mime) || mime.startsWith('video/ogg');
+  if (AUDIO_EXTENSIONS.has(ext))
+    return mime.startsWith('audio/') || GENERIC_TYPES.has(mime) || mime.startsWith('video/ogg');
   return mime.startsWith('audio/');
 }
 
@@ -53,19 +59,28 @@ export default async function analyzeRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => {
-      if (!req.isMultipart()) throw new HttpError(415, 'unsupported-media-type', 'send multipart/form-data with a `file` part');
+      if (!req.isMultipart())
+        throw new HttpError(415, 'unsupported-media-type', 'send multipart/form-data with a `file` part');
       const file = await req.file({ limits: { fileSize: maxBytes, files: 1, fields: 4, fieldSize: 1024 } });
       if (!file) throw badRequest('no `file` part in the upload');
       if (!acceptable(file)) {
         file.file.resume();
-        throw new HttpError(415, 'unsupported-media-type', `not an audio file we analyse: ${file.mimetype} "${file.filename}"`);
+        throw new HttpError(
+          415,
+          'unsupported-media-type',
+          `not an audio file we analyse: ${file.mimetype} "${file.filename}"`,
+        );
       }
       let bytes: Buffer;
       try {
         bytes = await file.toBuffer();
       } catch (e) {
         if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw new HttpError(413, 'payload-too-large', `the file is larger than ${app.config.MAX_UPLOAD_MB} MB`);
+          throw new HttpError(
+            413,
+            'payload-too-large',
+            `the file is larger than ${app.config.MAX_UPLOAD_MB} MB`,
+          );
         }
         throw e;
       }

@@ -32,9 +32,15 @@ export default async function authRoutes(fastify: FastifyInstance) {
   /** Per-account attempts, counted across instances; the IP limit is the route's rateLimit. */
   async function accountLimit(kind: string, account: string) {
     if (config.AUTH_RATE_LIMIT_ACCOUNT === 0) return;
-    const r = await app.stores.counters.incr(`${kind}:${account.toLowerCase()}`, config.AUTH_RATE_LIMIT_WINDOW_MS);
+    const r = await app.stores.counters.incr(
+      `${kind}:${account.toLowerCase()}`,
+      config.AUTH_RATE_LIMIT_WINDOW_MS,
+    );
     if (r.count > config.AUTH_RATE_LIMIT_ACCOUNT) {
-      throw tooManyRequests(r.ttlMs / 1000, `too many attempts for this account; retry in ${Math.ceil(r.ttlMs / 1000)} s`);
+      throw tooManyRequests(
+        r.ttlMs / 1000,
+        `too many attempts for this account; retry in ${Math.ceil(r.ttlMs / 1000)} s`,
+      );
     }
   }
 
@@ -169,7 +175,12 @@ export default async function authRoutes(fastify: FastifyInstance) {
       if (body === null) {
         const u = await app.stores.docs.getUser(req.auth.userId);
         if (!u) throw unauthorized('account no longer exists');
-        body = serializeUser({ id: u.id, email: u.email, username: u.username, createdAt: new Date(u.createdAt).toISOString() });
+        body = serializeUser({
+          id: u.id,
+          email: u.email,
+          username: u.username,
+          createdAt: new Date(u.createdAt).toISOString(),
+        });
         await app.stores.cache.set(key, body, config.CACHE_TTL_SEC);
       }
       // Pre-serialized (and cached) through the response schema.

@@ -68,7 +68,12 @@ export default async function fileRoutes(fastify: FastifyInstance) {
         summary: "Nearest samples in the caller's library to a sample id or a feature vector",
         security: [{ bearerAuth: [] }],
         body: similarRequestSchema,
-        response: { 200: similarResponseSchema, 404: errorResponseSchema, 503: errorResponseSchema, ...errors },
+        response: {
+          200: similarResponseSchema,
+          404: errorResponseSchema,
+          503: errorResponseSchema,
+          ...errors,
+        },
       },
     },
     async (req) => {
@@ -77,9 +82,14 @@ export default async function fileRoutes(fastify: FastifyInstance) {
       } catch (e) {
         if (e instanceof NotFound) throw notFound(e.message);
         if (e instanceof VectorsUnavailable) {
-          throw new HttpError(503, 'vectors-unavailable', 'similarity search is unavailable: the vector store cannot be reached; retry later', {
-            'retry-after': '5',
-          });
+          throw new HttpError(
+            503,
+            'vectors-unavailable',
+            'similarity search is unavailable: the vector store cannot be reached; retry later',
+            {
+              'retry-after': '5',
+            },
+          );
         }
         throw e;
       }

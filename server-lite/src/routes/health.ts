@@ -8,7 +8,12 @@ async function check(backend: string, probe: () => Promise<void>) {
     await probe();
     return { ok: true, backend, latencyMs: +(performance.now() - t0).toFixed(2) };
   } catch (e) {
-    return { ok: false, backend, latencyMs: +(performance.now() - t0).toFixed(2), error: (e as Error).message };
+    return {
+      ok: false,
+      backend,
+      latencyMs: +(performance.now() - t0).toFixed(2),
+      error: (e as Error).message,
+    };
   }
 }
 

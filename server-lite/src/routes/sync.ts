@@ -8,7 +8,12 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 
-const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 413: errorResponseSchema, 429: errorResponseSchema };
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  413: errorResponseSchema,
+  429: errorResponseSchema,
+};
 
 /** Sync between a user's devices; the rules are in docs/sync.md. */
 export default async function syncRoutes(fastify: FastifyInstance) {
@@ -21,7 +26,8 @@ export default async function syncRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['sync'],
         summary: 'Apply a batch of mutations (each exactly once, in mutationId order per client)',
-        description: '200 when every mutation was applied or was a duplicate; 409 (same body) when some were rejected as out of order.',
+        description:
+          '200 when every mutation was applied or was a duplicate; 409 (same body) when some were rejected as out of order.',
         security: [{ bearerAuth: [] }],
         body: pushRequestSchema,
         response: { 200: pushResponseSchema, 409: pushResponseSchema, ...errors },

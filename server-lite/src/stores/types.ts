@@ -1,7 +1,7 @@
 import type { Mutation, SampleFilters, SampleSummary, SortSpec } from '@samplemind/contract';
 import type { CursorPos } from '../library/views';
-import type { BatchOutcome, BatchState } from '../sync/reduce';
 import type { CollectionDoc, SampleDoc } from '../sync/model';
+import type { BatchOutcome, BatchState } from '../sync/reduce';
 
 export type UserRecord = {
   id: string;
@@ -48,7 +48,11 @@ export interface DocumentStore {
   createSession(s: SessionRecord): Promise<void>;
   getSession(id: string): Promise<SessionRecord | null>;
   /** Compare-and-swap on tokenHash; false when another rotation (or a revocation) got there first. */
-  rotateSession(id: string, expectedHash: string, next: { tokenHash: string; expiresAt: number }): Promise<boolean>;
+  rotateSession(
+    id: string,
+    expectedHash: string,
+    next: { tokenHash: string; expiresAt: number },
+  ): Promise<boolean>;
   revokeSession(id: string): Promise<void>;
 
   listSamples(
@@ -130,7 +134,12 @@ export interface VectorIndex {
    * Best first. The index applies the filters it can on its own metadata (type, key, BPM, duration,
    * loop); callers re-check every filter on the documents.
    */
-  query(userId: string, vector: number[], k: number, filters: SampleFilters): Promise<{ id: string; score: number }[]>;
+  query(
+    userId: string,
+    vector: number[],
+    k: number,
+    filters: SampleFilters,
+  ): Promise<{ id: string; score: number }[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

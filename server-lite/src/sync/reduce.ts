@@ -54,7 +54,11 @@ export function touchedEntity(m: Mutation): { kind: 'sample' | 'collection'; id:
  * Applies one mutation to the entity it names (created when missing). Pure apart from mutating the
  * given document; commutative across mutations because every write is guarded by its stamp.
  */
-export function reduceSample(doc: SampleDoc | undefined, m: Mutation, now: number): { doc: SampleDoc; changed: boolean } {
+export function reduceSample(
+  doc: SampleDoc | undefined,
+  m: Mutation,
+  now: number,
+): { doc: SampleDoc; changed: boolean } {
   const d = doc ?? emptySample(m.args.id, now);
   const t = stampOf(m);
   let changed = doc === undefined;
@@ -195,4 +199,3 @@ export function reduceBatch(state: BatchState, mutations: Mutation[], now: numbe
   }
   return out;
 }
-

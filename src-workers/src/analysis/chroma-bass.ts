@@ -57,7 +57,8 @@ function harmonicSum(peaks: PeakSet, start: number, end: number, fundamental: nu
     const target = fundamental + h;
     while (j < end && peaks.pitch[j] < target - TOLERANCE) j++;
     let m = 0;
-    for (let q = j; q < end && peaks.pitch[q] <= target + TOLERANCE; q++) if (peaks.mag[q] > m) m = peaks.mag[q];
+    for (let q = j; q < end && peaks.pitch[q] <= target + TOLERANCE; q++)
+      if (peaks.mag[q] > m) m = peaks.mag[q];
     sum += weight * Math.sqrt(m);
     weight *= HARMONIC_DECAY;
   }

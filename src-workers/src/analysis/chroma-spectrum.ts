@@ -44,7 +44,11 @@ export function chromaAnalysis(ctx: AnalysisContext): ChromaAnalysis {
   return ctx.memo('tonal:chroma', () => computeChroma(ctx.mono, ctx.sampleRate, ctx.checkpoint));
 }
 
-export function computeChroma(mono: Float32Array, sampleRate: number, checkpoint: () => void = () => {}): ChromaAnalysis {
+export function computeChroma(
+  mono: Float32Array,
+  sampleRate: number,
+  checkpoint: () => void = () => {},
+): ChromaAnalysis {
   const peaks = sustainedPeaks(decimateBy4(mono), sampleRate / 4, checkpoint);
   const { frames, frameStart, count } = peaks;
   const tuning = estimateTuning(peaks);

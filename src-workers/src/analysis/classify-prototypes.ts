@@ -21,6 +21,12 @@ export type Derived = ClassifyDescriptors & {
   mid: number;
   /** Energy fraction above 3 kHz. */
   high: number;
+  /**
+   * The 800 Hz - 3 kHz and > 3 kHz shares of the energy above 150 Hz: the shape of a bright
+   * instrument without the sub-bass a room, a stand or a pedal may add under it.
+   */
+  midShare: number;
+  highShare: number;
   /** Fundamental when the sound is mostly periodic, else null. */
   pitchHz: number | null;
   /** Fundamental if periodic, else the centroid below 500 Hz (where a drum's fundamental sits). */
@@ -35,6 +41,8 @@ export function derive(d: ClassifyDescriptors): Derived {
     below800: d.bands[0] + d.bands[1],
     mid: d.bands[2],
     high: d.bands[3] + d.bands[4],
+    midShare: d.bands[2] / Math.max(1e-9, 1 - d.bands[0]),
+    highShare: (d.bands[3] + d.bands[4]) / Math.max(1e-9, 1 - d.bands[0]),
     pitchHz,
     lowPitchHz: pitchHz ?? d.lowCentroidHz,
   };
@@ -152,7 +160,7 @@ export const ONE_SHOT_PROTOTYPES: Prototype[] = [
     label: 'clap',
     name: 'clap',
     terms: [
-      lin((d) => d.mid, 0.45, 1, 0.15, 1.5),
+      lin((d) => d.midShare, 0.45, 1, 0.15, 1.5),
       lin((d) => d.periodicity, 0, 0.45, 0.15),
       lin((d) => d.flatness, 0.03, 1, 0.03),
       lin((d) => d.bursts, 2.5, inf, 1),
@@ -167,7 +175,7 @@ export const ONE_SHOT_PROTOTYPES: Prototype[] = [
     label: 'hihat',
     name: 'hihat-stick',
     terms: [
-      lin((d) => d.high, 0.5, 1, 0.15, 1.5),
+      lin((d) => d.highShare, 0.5, 1, 0.15, 1.5),
       oct((d) => d.centroidAttackHz, 3500, inf, 0.6),
       lin((d) => d.periodicity, 0, 0.5, 0.15),
       oct(active, 0.03, 1, 0.5, 1.5),
@@ -181,7 +189,7 @@ export const ONE_SHOT_PROTOTYPES: Prototype[] = [
     label: 'hihat',
     name: 'hihat-pedal',
     terms: [
-      lin((d) => d.high, 0.4, 1, 0.15, 1.5),
+      lin((d) => d.highShare, 0.5, 1, 0.15, 1.5),
       oct((d) => d.centroidAttackHz, 3000, inf, 0.6),
       lin((d) => d.low, 0.05, 0.4, 0.05),
       oct(active, 0.03, 1, 0.5, 1.5),
@@ -368,11 +376,7 @@ export const ONE_SHOT_PROTOTYPES: Prototype[] = [
     // Noise that fades in (wind, sea, breath, risers): no instrument class starts that way.
     label: 'fx',
     name: 'noise-swell',
-    terms: [
-      lin((d) => d.periodicity, 0, 0.5, 0.15),
-      oct(attack, 0.12, inf, 1, 2),
-      oct(active, 0.5, inf, 1),
-    ],
+    terms: [lin((d) => d.periodicity, 0, 0.5, 0.15), oct(attack, 0.12, inf, 1, 2), oct(active, 0.5, inf, 1)],
   },
   {
     // Textures made of many events or strong amplitude modulation (applause, rotors, engines,

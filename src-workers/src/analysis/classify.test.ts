@@ -130,7 +130,8 @@ describe('classifyType (descriptor-prototype-v1)', () => {
     expect(call.scores.map((s) => s.label).sort()).toEqual([...ONE_SHOT_TYPES].sort());
     expect(call.scores[0].label).toBe(call.label);
     expect(call.confidence).toBe(call.scores[0].score);
-    for (let i = 1; i < call.scores.length; i++) expect(call.scores[i].score).toBeLessThanOrEqual(call.scores[i - 1].score);
+    for (let i = 1; i < call.scores.length; i++)
+      expect(call.scores[i].score).toBeLessThanOrEqual(call.scores[i - 1].score);
     const total = call.scores.reduce((a, s) => a + s.score, 0);
     expect(total).toBeGreaterThan(0.98);
     expect(total).toBeLessThan(1.02);

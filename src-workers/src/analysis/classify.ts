@@ -10,7 +10,7 @@ import type { Measured } from './measured';
  *
  * No training data: a handful of perceptual descriptors in physical units (band energies,
  * attack/decay/sustain times, spectral centroid and flatness, periodicity and fundamental, pitch
- * glide, noise bursts, re-attacks, amplitude wobble; classify-descriptors.ts) are compared with
+ * glide, vibrato, noise bursts, re-attacks, amplitude wobble; classify-descriptors.ts) are compared with
  * soft prototypes written from the acoustics of each instrument family
  * (classify-prototypes.ts). Each class's log-score is minus the summed, capped squared distance
  * of the descriptors from the ranges its prototype expects; fx is the open class and also wins
@@ -56,4 +56,3 @@ function call(logScores: [SampleType, number][]): TypeCall {
     .sort((a, b) => b.score - a.score);
   return { label: scores[0].label, confidence: scores[0].score, method: CLASSIFY_METHOD, scores };
 }
-

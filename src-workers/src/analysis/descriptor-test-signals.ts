@@ -46,7 +46,9 @@ export function whiteNoise(seconds: number, amp = 0.3, seed = 1, rate = RATE): F
 }
 
 /** Kick-like: a pitch sweep from `startHz` to `endHz` with an exponential decay of `tau` s. */
-export function kick(opts: { startHz?: number; endHz?: number; tau?: number; amp?: number; seconds?: number } = {}) {
+export function kick(
+  opts: { startHz?: number; endHz?: number; tau?: number; amp?: number; seconds?: number } = {},
+) {
   const { startHz = 150, endHz = 50, tau = 0.12, amp = 0.9, seconds = 0.6 } = opts;
   const n = Math.round(seconds * RATE);
   const x = new Float32Array(n);
@@ -76,7 +78,10 @@ export function hat(opts: { tau?: number; amp?: number; seconds?: number; seed?:
 }
 
 /** Harmonic tone (1/h partials) with linear attack and exponential release after `holdSec`. */
-export function tone(freq: number, opts: { attack?: number; hold?: number; tau?: number; amp?: number } = {}) {
+export function tone(
+  freq: number,
+  opts: { attack?: number; hold?: number; tau?: number; amp?: number } = {},
+) {
   const { attack = 0.01, hold = 0.5, tau = 0.2, amp = 0.5 } = opts;
   const seconds = attack + hold + tau * 6;
   const n = Math.round(seconds * RATE);

@@ -23,7 +23,8 @@ const DECAY_HOLD_SEC = 0.01;
 export function analyseEnvelope(ctx: AnalysisContext): Envelope {
   const { values, peak, hopSec, smooth, smoothPeak } = rmsEnvelope(ctx);
   const n = values.length;
-  if (peak <= 0 || n === 0) return { attackSec: 0, decaySec: 0, effectiveLengthSec: 0, temporalCentroidSec: 0 };
+  if (peak <= 0 || n === 0)
+    return { attackSec: 0, decaySec: 0, effectiveLengthSec: 0, temporalCentroidSec: 0 };
 
   let onset = 0;
   while (onset < n - 1 && values[onset] < ONSET * peak) onset++;

@@ -13,7 +13,7 @@ import { onsets } from './descriptor-onsets';
 import type { Measured } from './measured';
 import { MFCC_COUNT, mfccFrames } from './mfcc-frames';
 
-const clamp01 = (v: number) => (v > 1 ? 1 : v >= 0 ? v : 0); // NaN -> 0
+const clamp01 = (v: number) => (Number.isNaN(v) ? 0 : Math.min(1, Math.max(0, v)));
 /** Position of v between lo and hi on a log axis, clamped; 0 for v <= 0. */
 export const logScale = (v: number, lo: number, hi: number) =>
   v > 0 ? clamp01(Math.log(v / lo) / Math.log(hi / lo)) : 0;
@@ -112,7 +112,7 @@ function crestFactorDb(ctx: AnalysisContext): number {
   const rms = Math.sqrt(sq / (last - first + 1));
   let max = 0;
   const mono = ctx.mono;
-  const from = Math.floor((first * env.hopSec) * ctx.sampleRate);
+  const from = Math.floor(first * env.hopSec * ctx.sampleRate);
   const to = Math.min(mono.length, Math.ceil((last * env.hopSec + env.windowSec) * ctx.sampleRate));
   for (let i = from; i < to; i++) {
     const a = Math.abs(mono[i]);

@@ -20,7 +20,8 @@ function measure(rate: number, channels: number, segments: Segment[], chunk = 65
     }
     at += n;
   }
-  for (let s = 0; s < total; s += chunk) meter.push(planar.map((ch) => ch.subarray(s, Math.min(total, s + chunk))));
+  for (let s = 0; s < total; s += chunk)
+    meter.push(planar.map((ch) => ch.subarray(s, Math.min(total, s + chunk))));
   return meter.finish();
 }
 

@@ -9,8 +9,8 @@
  */
 import type { Levels } from '@samplemind/contract';
 import { integratedLoudness, loudnessRange } from './loudness-gating';
-import { createTruePeakMeter } from './loudness-true-peak';
 import { channelWeights, kWeightingBiquads } from './loudness-kweight';
+import { createTruePeakMeter } from './loudness-true-peak';
 
 export type LevelMeter = { push(chunk: Float32Array[]): void; finish(): Levels };
 
@@ -24,6 +24,7 @@ const DENORMAL = 1e-25;
 
 export function createLevelMeter(sampleRate: number, channels: number): LevelMeter {
   const { shelf, highPass } = kWeightingBiquads(sampleRate);
+  const coeffs = Float64Array.of(shelf.b0, shelf.b1, shelf.b2, shelf.a1, shelf.a2, highPass.a1, highPass.a2);
   const weights = channelWeights(channels);
   const stepFrames = Math.max(1, Math.round(sampleRate / 10)); // 100 ms gating step
   const truePeak = createTruePeakMeter(sampleRate, channels);
@@ -52,17 +53,10 @@ export function createLevelMeter(sampleRate: number, channels: number): LevelMet
 
   /** Peak and sum of squares of a channel, replacing NaN/±Inf (never valid audio) by 0. */
   const scan = (data: Float32Array): Float32Array => {
-    let pk = 0;
-    let sq = 0;
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i];
-      const a = v < 0 ? -v : v;
-      if (a > pk) pk = a;
-      sq += v * v;
-    }
-    if (Number.isFinite(sq)) {
-      if (pk > peak) peak = pk;
-      sumSquares += sq;
+    peakAndSquares(data, stats);
+    if (Number.isFinite(stats[1])) {
+      if (stats[0] > peak) peak = stats[0];
+      sumSquares += stats[1];
       return data;
     }
     if (!sanitised || sanitised.length < data.length) sanitised = new Float32Array(data.length);
@@ -70,38 +64,7 @@ export function createLevelMeter(sampleRate: number, channels: number): LevelMet
     for (let i = 0; i < data.length; i++) clean[i] = Number.isFinite(data[i]) ? data[i] : 0;
     return scan(clean);
   };
-
-  /** K-filter one channel's frames [from, to), returning the sum of squared outputs. */
-  const kFilter = (data: Float32Array, c: number, from: number, to: number): number => {
-    const o = c * 4;
-    let z1 = state[o];
-    let z2 = state[o + 1];
-    let w1 = state[o + 2];
-    let w2 = state[o + 3];
-    const { b0, b1, b2, a1, a2 } = shelf;
-    const ha1 = highPass.a1;
-    const ha2 = highPass.a2;
-    let sum = 0;
-    for (let i = from; i < to; i++) {
-      const x = data[i];
-      const y = b0 * x + z1;
-      z1 = b1 * x - a1 * y + z2;
-      z2 = b2 * x - a2 * y;
-      const k = y + w1;
-      w1 = -2 * y - ha1 * k + w2;
-      w2 = y - ha2 * k;
-      sum += k * k;
-    }
-    saveState(o, z1, z2, w1, w2);
-    return sum;
-  };
-
-  const saveState = (o: number, z1: number, z2: number, w1: number, w2: number) => {
-    state[o] = Math.abs(z1) < DENORMAL ? 0 : z1;
-    state[o + 1] = Math.abs(z2) < DENORMAL ? 0 : z2;
-    state[o + 2] = Math.abs(w1) < DENORMAL ? 0 : w1;
-    state[o + 3] = Math.abs(w2) < DENORMAL ? 0 : w2;
-  };
+  const stats = new Float64Array(2);
 
   return {
     push(chunk) {
@@ -120,7 +83,7 @@ export function createLevelMeter(sampleRate: number, channels: number): LevelMet
       while (from < frames) {
         const to = Math.min(frames, from + (stepFrames - stepFill));
         for (let c = 0; c < data.length; c++) {
-          const e = kFilter(data[c], c, from, to);
+          const e = kFilter(data[c], from, to, coeffs, state, c * 4);
           if (weights[c] !== 0) stepEnergy += weights[c] * e;
         }
         stepFill += to - from;
@@ -142,4 +105,55 @@ export function createLevelMeter(sampleRate: number, channels: number): LevelMet
       };
     },
   };
+}
+
+// Hot loops live at module level: V8 keeps type feedback per closure, so loops inside
+// createLevelMeter's closures would start cold (interpreted) again for every file.
+
+/** stats[0] = max |x|, stats[1] = sum of x^2. */
+function peakAndSquares(data: Float32Array, stats: Float64Array): void {
+  let pk = 0;
+  let sq = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    const a = Math.abs(v);
+    if (a > pk) pk = a;
+    sq += v * v;
+  }
+  stats[0] = pk;
+  stats[1] = sq;
+}
+
+/**
+ * K-filter frames [from, to) of one channel (shelf then RLB high-pass, transposed direct form II,
+ * state at state[o..o+4)), returning the sum of squared outputs.
+ */
+function kFilter(data: Float32Array, from: number, to: number, c: Float64Array, state: Float64Array, o: number): number {
+  const b0 = c[0];
+  const b1 = c[1];
+  const b2 = c[2];
+  const a1 = c[3];
+  const a2 = c[4];
+  const ha1 = c[5];
+  const ha2 = c[6];
+  let z1 = state[o];
+  let z2 = state[o + 1];
+  let w1 = state[o + 2];
+  let w2 = state[o + 3];
+  let sum = 0;
+  for (let i = from; i < to; i++) {
+    const x = data[i];
+    const y = b0 * x + z1;
+    z1 = b1 * x - a1 * y + z2;
+    z2 = b2 * x - a2 * y;
+    const k = y + w1;
+    w1 = -2 * y - ha1 * k + w2;
+    w2 = y - ha2 * k;
+    sum += k * k;
+  }
+  state[o] = Math.abs(z1) < DENORMAL ? 0 : z1;
+  state[o + 1] = Math.abs(z2) < DENORMAL ? 0 : z2;
+  state[o + 2] = Math.abs(w1) < DENORMAL ? 0 : w1;
+  state[o + 3] = Math.abs(w2) < DENORMAL ? 0 : w2;
+  return sum;
 }

@@ -21,7 +21,8 @@ export type LoopFeatures = {
 export function detectLoop(ctx: AnalysisContext, tempo: Tempo): LoopDecision {
   const r = rhythmAnalysis(ctx);
   const f = loopFeatures(r);
-  if (tempo.bpm === null || f.activeSec < 1) return { isLoop: false, confidence: f.activeSec < 1 ? 0.95 : 0.8 };
+  if (tempo.bpm === null || f.activeSec < 1)
+    return { isLoop: false, confidence: f.activeSec < 1 ? 0.95 : 0.8 };
   // Evidence in log-odds, each term a musical cue: the onset spectrum has lines (a repeated
   // pattern), there are several attacks (not one hit and its decay), the sound lasts long enough to
   // repeat, and it is still sounding at the end (a cut loop) rather than decayed to silence.
@@ -39,7 +40,8 @@ export function loopFeatures(r: RhythmAnalysis): LoopFeatures {
   const attacks = countAttacks(env.energyDb, first, last, env.rate);
   let tailDb = -120;
   const tailFrom = last - Math.max(1, Math.floor(n / 10));
-  for (let i = Math.max(first, tailFrom); i < last; i++) if (env.energyDb[i] > tailDb) tailDb = env.energyDb[i];
+  for (let i = Math.max(first, tailFrom); i < last; i++)
+    if (env.energyDb[i] > tailDb) tailDb = env.energyDb[i];
   return {
     activeSec: r.activeSec,
     strongOnsets: attacks.length,

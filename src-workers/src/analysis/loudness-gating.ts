@@ -23,7 +23,7 @@ function windowEnergies(steps: Float64Array, count: number, stepFrames: number, 
   for (let j = 1; j < n; j++) {
     sum += steps[j + span - 1] - steps[j - 1];
     // Running sums of non-negative terms can drift slightly below zero after cancellation.
-    out[j] = (sum > 0 ? sum : 0) * norm;
+    out[j] = Math.max(0, sum) * norm;
   }
   return out;
 }

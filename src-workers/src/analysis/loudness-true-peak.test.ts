@@ -8,7 +8,11 @@ function multiSine(rate: number, seed: number) {
     s = (s * 1103515245 + 12345) % 2 ** 31;
     return s / 2 ** 31;
   };
-  const parts = Array.from({ length: 5 }, () => ({ f: rnd() * 0.4 * rate, a: 0.1 + rnd() * 0.3, ph: rnd() * 6.28 }));
+  const parts = Array.from({ length: 5 }, () => ({
+    f: rnd() * 0.4 * rate,
+    a: 0.1 + rnd() * 0.3,
+    ph: rnd() * 6.28,
+  }));
   const decay = 3 / 0.2; // fades over ~0.2 s, so the peak sits near the start
   const value = (t: number) => {
     let v = 0;

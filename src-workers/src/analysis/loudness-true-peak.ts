@@ -46,7 +46,8 @@ const COEFFS = (() => {
     sum += proto[i];
   }
   const out = new Float64Array(n);
-  for (let p = 0; p < PHASES; p++) for (let k = 0; k < TAPS; k++) out[k * PHASES + p] = (proto[k * PHASES + p] * PHASES) / sum;
+  for (let p = 0; p < PHASES; p++)
+    for (let k = 0; k < TAPS; k++) out[k * PHASES + p] = (proto[k * PHASES + p] * PHASES) / sum;
   return out;
 })();
 
@@ -89,10 +90,7 @@ export function createTruePeakMeter(sampleRate: number, channels: number): TrueP
   const push = (channel: number, samples: Float32Array, knownPeak = 0) => {
     if (knownPeak > peak) peak = knownPeak;
     if (factor === 1) {
-      for (let i = 0; i < samples.length; i++) {
-        const a = Math.abs(samples[i]);
-        if (a > peak) peak = a;
-      }
+      for (let i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i]));
       return;
     }
     const needed = HISTORY + samples.length;
@@ -104,23 +102,7 @@ export function createTruePeakMeter(sampleRate: number, channels: number): TrueP
       buffers[channel] = buf;
     }
     buf.set(samples, HISTORY);
-    // buf[0..HISTORY) is history; an output is computed for every new sample. `prev` bounds the
-    // samples before the current block that its outputs reach back to.
-    let prev = 0;
-    for (let i = 0; i < HISTORY; i++) prev = Math.max(prev, Math.abs(buf[i]));
-    for (let start = HISTORY; start < needed; start += BLOCK) {
-      const end = Math.min(needed, start + BLOCK);
-      let m = 0;
-      for (let i = start; i < end; i++) {
-        const v = buf[i];
-        const a = v < 0 ? -v : v;
-        if (a > m) m = a;
-      }
-      if ((m > prev ? m : prev) * GAIN_BOUND > peak) {
-        peak = factor === 4 ? interpolate4(buf, start, end, peak) : interpolate2(buf, start, end, peak);
-      }
-      prev = m;
-    }
+    peak = scanBlocks(buf, needed, peak, factor);
     buf.copyWithin(0, needed - HISTORY, needed);
   };
 
@@ -135,6 +117,30 @@ export function createTruePeakMeter(sampleRate: number, channels: number): TrueP
       return peak;
     },
   };
+}
+
+/**
+ * buf[0..HISTORY) is history; an output is computed for every sample of buf[HISTORY..length).
+ * Module level (not in the meter's closure) so that V8's type feedback stays warm across files.
+ */
+function scanBlocks(buf: Float32Array, length: number, current: number, factor: 2 | 4): number {
+  let peak = current;
+  // `prev` bounds the samples before the current block that its outputs reach back to.
+  let prev = 0;
+  for (let i = 0; i < HISTORY; i++) prev = Math.max(prev, Math.abs(buf[i]));
+  for (let start = HISTORY; start < length; start += BLOCK) {
+    const end = Math.min(length, start + BLOCK);
+    let m = 0;
+    for (let i = start; i < end; i++) {
+      const a = Math.abs(buf[i]);
+      if (a > m) m = a;
+    }
+    if (Math.max(m, prev) * GAIN_BOUND > peak) {
+      peak = factor === 4 ? interpolate4(buf, start, end, peak) : interpolate2(buf, start, end, peak);
+    }
+    prev = m;
+  }
+  return peak;
 }
 
 // All four phases in one pass over the taps: each input sample is loaded once per output.
@@ -176,7 +182,7 @@ function interpolate2(buf: Float32Array, start: number, end: number, current: nu
     }
     if (y0 < 0) y0 = -y0;
     if (y2 < 0) y2 = -y2;
-    const m = y0 > y2 ? y0 : y2;
+    const m = Math.max(y0, y2);
     if (m > peak) peak = m;
   }
   return peak;

@@ -99,7 +99,7 @@ export function computeMelFrames(spec: Spectrogram): MelFrames {
     const floor = max * 10 ** (FLOOR_DB / 10);
     const lo = f * MEL_BANDS;
     for (let b = 0; b < MEL_BANDS; b++) {
-      logMel[lo + b] = max > 0 ? 10 * Math.log10(band[b] > floor ? band[b] : floor) : FLOOR_DB;
+      logMel[lo + b] = max > 0 ? 10 * Math.log10(Math.max(band[b], floor)) : FLOOR_DB;
     }
   }
   return { frames, bands: MEL_BANDS, centreHz: fb.centreHz, logMel };

@@ -34,6 +34,42 @@ export function onsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
   return ctx.memo('rhythm:onset-envelope', () => computeOnsetEnvelope(ctx));
 }
 
+/**
+ * Filterbank for the flux: single bins below BANK_SPLIT_HZ (kick and bass need the resolution),
+ * then bands a sixth of an octave wide. ~60 log bands instead of 512 log bins: same onsets, an
+ * eighth of the work.
+ */
+const BANK_SPLIT_HZ = 300;
+const BANDS_PER_OCTAVE = 6;
+
+type Bank = { bandOf: Int32Array; count: number; lowEnd: number; midEnd: number };
+const banks = new Map<string, Bank>();
+
+function bankFor(bins: number, binHz: number): Bank {
+  const key = `${bins}:${binHz}`;
+  let bank = banks.get(key);
+  if (bank) return bank;
+  const bandOf = new Int32Array(bins).fill(-1);
+  let band = -1;
+  let edge = 0;
+  let lowEnd = -1;
+  let midEnd = -1;
+  for (let k = 1; k < bins; k++) {
+    const hz = k * binHz;
+    if (hz < BANK_SPLIT_HZ) band++;
+    else if (hz >= edge) {
+      band++;
+      edge = Math.max(hz, BANK_SPLIT_HZ) * 2 ** (1 / BANDS_PER_OCTAVE);
+    }
+    bandOf[k] = band;
+    if (hz < LOW_TOP_HZ) lowEnd = band + 1;
+    if (hz < MID_TOP_HZ) midEnd = band + 1;
+  }
+  bank = { bandOf, count: band + 1, lowEnd: Math.max(1, lowEnd), midEnd: Math.max(lowEnd + 1, midEnd) };
+  banks.set(key, bank);
+  return bank;
+}
+
 function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
   const spec = ctx.spectrogram(ONSET_FFT, ONSET_HOP);
   const { bins, frames, magnitudes, binHz } = spec;
@@ -48,35 +84,38 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
   const energyDb = new Float32Array(frames).fill(-120);
   if (peak === 0) return { rate, frames, low, mid, high, total, energyDb, peak };
 
-  // Bin 0 (DC) carries no onset information; start at 1.
-  const lowEnd = Math.max(2, Math.min(bins, Math.round(LOW_TOP_HZ / binHz) + 1));
-  const midEnd = Math.max(lowEnd + 1, Math.min(bins, Math.round(MID_TOP_HZ / binHz) + 1));
+  const bank = bankFor(bins, binHz);
+  const { bandOf, count, lowEnd, midEnd } = bank;
+  // Band magnitudes are sums of bins; scale so that the loudest bin maps to COMPRESSION.
   const scale = COMPRESSION / peak;
-  const prev = new Float32Array(bins);
-  const cur = new Float32Array(bins);
+  const sums = new Float64Array(count);
+  const prev = new Float32Array(count);
+  const cur = new Float32Array(count);
   const energy = new Float64Array(frames);
   let maxEnergy = 0;
   for (let f = 0; f < frames; f++) {
     const base = f * bins;
+    sums.fill(0);
     let e = 0;
     for (let k = 1; k < bins; k++) {
       const m = magnitudes[base + k];
       e += m * m;
-      cur[k] = Math.log1p(m * scale);
+      sums[bandOf[k]] += m;
     }
+    for (let b = 0; b < count; b++) cur[b] = Math.log1p(sums[b] * scale);
     energy[f] = e;
     if (e > maxEnergy) maxEnergy = e;
     if (f > 0) {
-      low[f] = positiveDiff(cur, prev, 1, lowEnd);
+      low[f] = positiveDiff(cur, prev, 0, lowEnd);
       mid[f] = positiveDiff(cur, prev, lowEnd, midEnd);
-      high[f] = positiveDiff(cur, prev, midEnd, bins);
+      high[f] = positiveDiff(cur, prev, midEnd, count);
     }
     prev.set(cur);
     if ((f & 1023) === 1023) ctx.checkpoint();
   }
-  const wLow = 1 / (lowEnd - 1);
+  const wLow = 1 / lowEnd;
   const wMid = 1 / (midEnd - lowEnd);
-  const wHigh = 1 / Math.max(1, bins - midEnd);
+  const wHigh = 1 / Math.max(1, count - midEnd);
   for (let f = 0; f < frames; f++) {
     low[f] *= wLow;
     mid[f] *= wMid;
@@ -113,7 +152,7 @@ export function sharpenOnsets(x: Float32Array, from: number, to: number, window:
     const wantLo = Math.max(0, i - half);
     while (lo < wantLo) sum -= x[from + lo++];
     const v = x[from + i] - sum / (hi - lo + 1);
-    out[i] = v > 0 ? v : 0;
+    out[i] = Math.max(v, 0);
   }
   return out;
 }

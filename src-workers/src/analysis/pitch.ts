@@ -110,7 +110,8 @@ function selectFrames(x: Float32Array, sr: number): FrameRef[] {
   const count = Math.max(1, Math.min(MAX_FRAMES, Math.floor((startLast - startFirst) / (FRAME / 4)) + 1));
   const out: FrameRef[] = [];
   for (let k = 0; k < count; k++) {
-    const start = count === 1 ? startFirst : Math.round(startFirst + ((startLast - startFirst) * k) / (count - 1));
+    const start =
+      count === 1 ? startFirst : Math.round(startFirst + ((startLast - startFirst) * k) / (count - 1));
     let e = 0;
     const i0 = Math.floor(start / ENV_HOP);
     const i1 = Math.min(n, i0 + FRAME / ENV_HOP);

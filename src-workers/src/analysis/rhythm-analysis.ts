@@ -1,8 +1,15 @@
 import type { AnalysisContext } from '../context';
 import { type OnsetEnvelope, onsetEnvelope, sharpenOnsets } from './onset-envelope';
-import { findTatum, pulseSalience, refinePulse, subdivisionFit, type Tatum, tempoPrior } from './rhythm-metre';
 import { barFit } from './rhythm-length';
-import { type OnsetSpectrum, magnitudeAt, onsetSpectrum } from './rhythm-spectrum';
+import {
+  findTatum,
+  pulseSalience,
+  refinePulse,
+  subdivisionFit,
+  type Tatum,
+  tempoPrior,
+} from './rhythm-metre';
+import { magnitudeAt, type OnsetSpectrum, onsetSpectrum } from './rhythm-spectrum';
 
 export const MIN_BPM = 40;
 export const MAX_BPM = 220;
@@ -12,11 +19,11 @@ const ACTIVE_DB = -60;
 /** Below this much sounding audio there is no periodicity to measure. */
 const MIN_ACTIVE_SEC = 1;
 /** Mean onset strength below which there is no rhythm to speak of (steady tones, hum, silence). */
-const MIN_ONSET_STRENGTH = 0.02;
+const MIN_ONSET_STRENGTH = 0.03;
 /** Window of the local mean removed from the onset envelope. */
 const SHARPEN_SEC = 0.25;
 /** Score bonus (log units) for a tempo at which the file holds a whole, usual number of bars. */
-const LENGTH_SUPPORT = +((globalThis as any).process?.env?.LS ?? 0.2);
+const LENGTH_SUPPORT = 0.2;
 /** Highest harmonic frequency used to pin a tempo down precisely. */
 const REFINE_MAX_HZ = 10;
 
@@ -133,7 +140,14 @@ function analyse(ctx: AnalysisContext): RhythmAnalysis {
     const subdivision = tatum.hz > 0 ? drumWeight * subdivisionFit(tatum.hz / (bpm / 60)) : 0;
     const fits = barFit(ctx.durationSec, bpm, 4) ?? barFit(ctx.durationSec, bpm, 3);
     const length = fits ? LENGTH_SUPPORT : 0;
-    hypotheses.push({ bpm, salience, prior, subdivision, length, score: salience + prior + subdivision + length });
+    hypotheses.push({
+      bpm,
+      salience,
+      prior,
+      subdivision,
+      length,
+      score: salience + prior + subdivision + length,
+    });
   }
   hypotheses.sort((a, b) => b.score - a.score);
   return {
@@ -158,7 +172,7 @@ function median(values: number[]): number {
   return s[s.length >> 1];
 }
 
-const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+const clamp01 = (v: number) => (v < 0 ? 0 : Math.min(v, 1));
 
 /**
  * Beats per bar at `bpm`: a bar of three shows as lines at a third and two thirds of the beat

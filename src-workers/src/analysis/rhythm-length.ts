@@ -37,7 +37,8 @@ export function barFit(
     const beats = bars * beatsPerBar;
     const exact = (beats * 60) / durationSec;
     const error = Math.abs(exact / bpm - 1);
-    if (error <= tolerance && (best === null || error < best.error)) best = { bars, beats, bpm: exact, error };
+    if (error <= tolerance && (best === null || error < best.error))
+      best = { bars, beats, bpm: exact, error };
   }
   return best;
 }

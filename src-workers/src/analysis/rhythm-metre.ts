@@ -9,12 +9,6 @@ import { magnitudeAt, type OnsetSpectrum } from './rhythm-spectrum';
 export function pulseSalience(spec: OnsetSpectrum, bpm: number, harmonics = 4): number {
   const f = bpm / 60;
   let s = 0;
-  const mode = (globalThis as any).process?.env?.SV ?? 'a';
-  if (mode === 'sum') {
-    const fmax = +((globalThis as any).process?.env?.FMAX ?? 8);
-    for (let h = 1; h * f <= fmax; h++) s += magnitudeAt(spec, f * h);
-    return s;
-  }
   for (let h = 1; h <= harmonics; h++) s += magnitudeAt(spec, f * h);
   return s;
 }
@@ -63,7 +57,7 @@ export function findTatum(spec: OnsetSpectrum, minHz = 1.2, maxHz = 14): Tatum {
   let best = 0;
   let bestHz = 0;
   let bestPresent = 0;
-  for (let g = minHz; g < maxHz; g *= 1.002) {
+  const consider = (g: number) => {
     let present = 0;
     let absent = 0;
     for (let k = 1; k <= 4; k++) {
@@ -76,9 +70,22 @@ export function findTatum(spec: OnsetSpectrum, minHz = 1.2, maxHz = 14): Tatum {
       bestHz = g;
       bestPresent = present;
     }
-  }
+  };
+  // Coarse 0.4 % grid, then 0.05 % around the winner.
+  for (let g = minHz; g < maxHz; g *= 1.004) consider(g);
+  const coarse = bestHz;
+  if (coarse > 0) for (let d = -8; d <= 8; d++) consider(coarse * (1 + d * 0.0005));
   return { hz: bestHz, clarity: bestPresent > 0 ? best / bestPresent : 0 };
 }
+
+/** Hi-hat pulses per beat → log-plausibility. */
+const SUBDIVISIONS: ReadonlyArray<readonly [number, number]> = [
+  [1, -1],
+  [1.5, -0.3],
+  [2, 0],
+  [3, 0],
+  [4, -0.3],
+];
 
 /**
  * How usual it is for the hi-hat pulse to split the beat `q` ways. Eighths (2) are the norm in
@@ -86,13 +93,12 @@ export function findTatum(spec: OnsetSpectrum, minHz = 1.2, maxHz = 14): Tatum {
  * or a dotted relation (1.5, swing ride) less so; anything else means the beat is wrong.
  */
 export function subdivisionFit(q: number): number {
-  const table: ReadonlyArray<readonly [number, number]> = JSON.parse((globalThis as any).process?.env?.FIT ?? '[[1,-1],[1.5,-0.3],[2,0],[3,0],[4,-0.3]]');
-  for (const [r, v] of table) if (Math.abs(q / r - 1) < 0.06) return v;
+  for (const [r, v] of SUBDIVISIONS) if (Math.abs(q / r - 1) < 0.06) return v;
   return -2;
 }
 
 /** Log-domain tempo prior: a broad log-normal around a moderate tempo (natural log units). */
-export function tempoPrior(bpm: number, centre = +((globalThis as any).process?.env?.PC ?? 110), octaves = +((globalThis as any).process?.env?.PW ?? 1)): number {
+export function tempoPrior(bpm: number, centre = 110, octaves = 1): number {
   const z = Math.log2(bpm / centre) / octaves;
   return -0.5 * z * z;
 }

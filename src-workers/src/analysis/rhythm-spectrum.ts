@@ -54,5 +54,5 @@ export function magnitudeAt(spec: OnsetSpectrum, hz: number): number {
   const p2 = i < last ? a[i + 1] : p1;
   const p3 = i + 2 <= last ? a[i + 2] : p2;
   const v = p1 + 0.5 * t * (p2 - p0 + t * (2 * p0 - 5 * p1 + 4 * p2 - p3 + t * (3 * (p1 - p2) + p3 - p0)));
-  return v > 0 ? v : 0;
+  return Math.max(v, 0);
 }

@@ -6,7 +6,14 @@ import { barFit } from './rhythm-length';
 /** Relative tempo distance within which the file length is taken as exact. */
 const EXACT_TOLERANCE = 0.004;
 
-const NO_TEMPO: Tempo = { bpm: null, confidence: 0, beats: null, bars: null, beatsPerBar: null, candidates: [] };
+const NO_TEMPO: Tempo = {
+  bpm: null,
+  confidence: 0,
+  beats: null,
+  bars: null,
+  beatsPerBar: null,
+  candidates: [],
+};
 
 /**
  * Tempo of the sounding part: multi-band spectral-flux onsets → onset spectrum → metrical
@@ -66,4 +73,4 @@ function confidenceOf(r: RhythmAnalysis): number {
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
-const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+const clamp01 = (v: number) => (v < 0 ? 0 : Math.min(v, 1));

@@ -30,9 +30,9 @@ export class YinAnalyser {
   private readonly acf: Float64Array;
   private readonly diff: Float64Array;
   private readonly sampleRate: number;
-
   private readonly oversample: 1 | 2;
-  private readonly raw: Float32Array;
+  /** Frame length before oversampling. */
+  private readonly inputSize: number;
 
   /**
    * `size`: frame length in input samples; lags from sampleRate/maxHz to sampleRate/minHz (at most
@@ -42,7 +42,7 @@ export class YinAnalyser {
    */
   constructor(sampleRate: number, size: number, minHz: number, maxHz: number, oversample: 1 | 2 = 1) {
     this.oversample = oversample;
-    this.raw = new Float32Array(size);
+    this.inputSize = size;
     sampleRate *= oversample;
     size *= oversample;
     this.sampleRate = sampleRate;
@@ -70,7 +70,7 @@ export class YinAnalyser {
         buf[i] = j >= 0 && j < x.length ? x[j] : 0;
       }
     } else {
-      upsample2(x, start, this.raw.length, buf);
+      upsample2(x, start, this.inputSize, buf);
     }
     realFft(buf, fftSize, re, im);
     // Autocorrelation = inverse FFT of the power spectrum; the power spectrum is real and even, so
@@ -85,10 +85,9 @@ export class YinAnalyser {
     // Energy terms of d(τ) = Σ_{j<size-τ} (x_j - x_{j+τ})² over the overlapping part.
     const scale = 1 / fftSize;
     let head = 0; // Σ x_j² for j < size - τ
-    let tail = 0; // Σ x_j² for τ <= j < size
     for (let i = 0; i < size; i++) head += buf[i] * buf[i];
-    tail = head;
-    diff[0] = 0;
+    let tail = head; // Σ x_j² for τ <= j < size
+    diff[0] = 1;
     let running = 0;
     let chosen = -1;
     for (let tau = 1; tau <= maxLag + 1; tau++) {
@@ -119,7 +118,7 @@ export class YinAnalyser {
       let better = -1;
       let betterDepth = this.depth(chosen) - OCTAVE_MARGIN;
       for (let m = 2; m <= 3; m++) {
-        const t = this.localMin(Math.round(chosen * m));
+        const t = this.localMin(Math.round((chosen + this.offset(chosen)) * m));
         if (t < 0) continue;
         const dm = this.depth(t);
         if (dm < betterDepth) {

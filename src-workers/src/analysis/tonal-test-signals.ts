@@ -20,7 +20,16 @@ export type ToneOptions = {
 export function harmonicTone(hz: number, options: ToneOptions = {}): Float32Array {
   const sr = options.sampleRate ?? TEST_RATE;
   const out = new Float32Array(Math.round(sr * (options.durationSec ?? 1.5)));
-  addTone(out, sr, 0, out.length, hz, options.harmonics ?? defaultHarmonics(8), options.amplitude ?? 0.3, options.decay ?? 1);
+  addTone(
+    out,
+    sr,
+    0,
+    out.length,
+    hz,
+    options.harmonics ?? defaultHarmonics(8),
+    options.amplitude ?? 0.3,
+    options.decay ?? 1,
+  );
   return out;
 }
 
@@ -39,15 +48,22 @@ function addTone(
   decay: number,
 ): void {
   const attack = 0.005 * sr;
+  const fall = Math.exp(-decay / sr);
   for (let h = 1; h <= harmonics.length; h++) {
     const f = h * hz;
     if (f >= sr / 2 || harmonics[h - 1] === 0) continue;
-    const w = (2 * Math.PI * f) / sr;
-    const a = amplitude * harmonics[h - 1];
-    const phase = h * 0.7;
+    // Rotating phasor: one multiply-add per sample instead of a sine.
+    const cw = Math.cos((2 * Math.PI * f) / sr);
+    const sw = Math.sin((2 * Math.PI * f) / sr);
+    let re = Math.cos(h * 0.7);
+    let im = Math.sin(h * 0.7);
+    let env = amplitude * harmonics[h - 1];
     for (let i = 0; i < length && from + i < out.length; i++) {
-      const env = Math.min(1, i / attack) * Math.exp((-decay * i) / sr);
-      out[from + i] += a * env * Math.sin(w * i + phase);
+      out[from + i] += env * Math.min(1, i / attack) * im;
+      const r = re * cw - im * sw;
+      im = re * sw + im * cw;
+      re = r;
+      env *= fall;
     }
   }
 }
@@ -62,12 +78,18 @@ export type Chord = { root: number; quality: 'major' | 'minor' | 'diminished' };
 export function progression(
   tonic: number,
   chords: Chord[],
-  options: { bpm?: number; beatsPerChord?: number; repeats?: number; tuningCents?: number; drums?: boolean } = {},
+  options: {
+    bpm?: number;
+    beatsPerChord?: number;
+    repeats?: number;
+    tuningCents?: number;
+    drums?: boolean;
+  } = {},
 ): Float32Array {
   const sr = TEST_RATE;
   const beat = 60 / (options.bpm ?? 100);
   const chordSamples = Math.round(beat * (options.beatsPerChord ?? 4) * sr);
-  const repeats = options.repeats ?? 2;
+  const repeats = options.repeats ?? 1;
   const out = new Float32Array(chordSamples * chords.length * repeats + sr);
   const shift = (options.tuningCents ?? 0) / 100;
   let at = 0;
@@ -126,6 +148,5 @@ export function whiteNoise(durationSec: number, amplitude = 0.3, seed = 1): Floa
   return out;
 }
 
-/** Scale degrees (semitones above the tonic) and qualities of common progressions. */
-export const I = (q: Chord['quality'] = 'major'): Chord => ({ root: 0, quality: q });
+/** A chord on a scale degree given in semitones above the tonic. */
 export const chord = (root: number, quality: Chord['quality']): Chord => ({ root, quality });

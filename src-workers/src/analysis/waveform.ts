@@ -36,7 +36,7 @@ export function computeWaveform(mono: Float32Array, pairs: number): Waveform {
   return { length, peaks: encodeBase64(new Uint8Array(out.buffer)) };
 }
 
-const quantise = (v: number) => (v > 127 ? 127 : v < -127 ? -127 : v === v ? v : 0);
+const quantise = (v: number) => (Number.isNaN(v) ? 0 : Math.max(-127, Math.min(127, v)));
 
 /** Decode `Waveform.peaks` into [min0, max0, min1, max1, …] (Int8, +-127 = full scale). */
 export function decodeWaveformPeaks(peaks: string): Int8Array {

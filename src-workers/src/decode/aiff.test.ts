@@ -103,7 +103,7 @@ describe('AIFF and AIFF-C', () => {
       comment: 'a note',
       bpm: 128,
       key: { tonic: 'A', scale: 'minor' },
-      sources: { rootNote: 'inst', loopPoints: 'inst', bpm: 'id3', title: 'id3' },
+      sources: { rootNote: 'inst', loopPoints: 'inst', bpm: 'id3', key: 'id3', title: 'aiff' },
     });
   });
 

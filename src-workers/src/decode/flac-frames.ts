@@ -60,8 +60,9 @@ export function frameHeaderLength(b: Uint8Array, at: number): number {
   return p + 1 - at;
 }
 
-function nextHeader(b: Uint8Array, from: number): number {
-  for (let p = from; p + 1 < b.length; p++) {
+function nextHeader(b: Uint8Array, from: number, limit = b.length): number {
+  const end = Math.min(limit, b.length - 1);
+  for (let p = from; p < end; p++) {
     if (b[p] === 0xff && (b[p + 1] & 0xfe) === 0xf8 && frameHeaderLength(b, p) > 0) return p;
   }
   return -1;
@@ -70,16 +71,42 @@ function nextHeader(b: Uint8Array, from: number): number {
 export type FlacFrameScan = {
   /** Set once the generator is done: the stream ended inside a frame (its CRC-16 never matched). */
   cut: boolean;
+  /** Frames dropped because no CRC-16 matched (damaged data). */
+  damaged: number;
 };
 
-/** Yields each frame of `b` (from `from`) as a view. Junk between frames is skipped. */
+const BLOCK_SIZES = [0, 192, 576, 1152, 2304, 4608, -1, -2, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768];
+const SAMPLE_BITS = [32, 8, 12, 0, 16, 20, 24, 32]; // code 0 ("see STREAMINFO"): assume the worst
+
+/**
+ * Upper bound on the size of the frame whose header is at `at`: a verbatim frame (the largest
+ * a valid encoder may write) plus header and footer. Bounds how far a damaged frame is searched.
+ */
+function maxFrameBytes(b: Uint8Array, at: number, headerLength: number): number {
+  const code = b[at + 2] >> 4;
+  let blockSize = BLOCK_SIZES[code];
+  if (blockSize < 0) {
+    // Sizes stored after the coded number, which ends 1 byte (CRC) + 1-2 bytes (rate) before the header end.
+    const rateExtra = (b[at + 2] & 0x0f) === 12 ? 1 : (b[at + 2] & 0x0f) >= 13 ? 2 : 0;
+    const end = at + headerLength - 1 - rateExtra;
+    blockSize = code === 6 ? b[end - 1] + 1 : ((b[end - 2] << 8) | b[end - 1]) + 1;
+  }
+  const assignment = b[at + 3] >> 4;
+  const channels = assignment < 8 ? assignment + 1 : 2;
+  const bits = SAMPLE_BITS[(b[at + 3] >> 1) & 7] + 1; // +1: a side channel carries one extra bit
+  return headerLength + Math.ceil((blockSize * channels * bits) / 8) + channels + 2 + 16;
+}
+
+/** Yields each frame of `b` (from `from`) as a view. Junk between frames and damaged frames are skipped. */
 export function* flacFrames(b: Uint8Array, from: number, scan: FlacFrameScan): Generator<Uint8Array> {
   let start = nextHeader(b, from);
   while (start >= 0) {
     const headerLength = frameHeaderLength(b, start);
+    const limit = start + maxFrameBytes(b, start, headerLength);
     let crc = 0;
     let crcTo = start;
-    let candidate = nextHeader(b, start + headerLength + 2);
+    let candidate = nextHeader(b, start + headerLength + 2, limit);
+    const firstCandidate = candidate;
     let end = -1;
     while (candidate >= 0) {
       crc = crc16(b, crcTo, candidate, crc);
@@ -88,19 +115,32 @@ export function* flacFrames(b: Uint8Array, from: number, scan: FlacFrameScan): G
         end = candidate;
         break;
       }
-      candidate = nextHeader(b, candidate + 1);
+      candidate = nextHeader(b, candidate + 1, limit);
     }
-    if (end < 0) {
-      end = lastFrameEnd(b, start, crcTo, crc);
-      if (end < 0) {
-        scan.cut = true;
-        return;
-      }
+    if (end >= 0) {
       yield b.subarray(start, end);
-      return;
+      start = end;
+      continue;
     }
-    yield b.subarray(start, end);
-    start = end;
+    if (limit < b.length) {
+      // No header within reach verified this frame: it is damaged, or junk follows it. Drop it and
+      // resume at the next header after it.
+      scan.damaged++;
+      start = firstCandidate >= 0 ? firstCandidate : nextHeader(b, start + 1);
+      continue;
+    }
+    end = lastFrameEnd(b, start, crcTo, crc);
+    if (end >= 0) {
+      yield b.subarray(start, end);
+    } else if (firstCandidate >= 0) {
+      // The last header in reach did not verify this frame; a frame may still follow.
+      scan.damaged++;
+      start = firstCandidate;
+      continue;
+    } else {
+      scan.cut = true;
+    }
+    return;
   }
 }
 

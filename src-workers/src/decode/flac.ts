@@ -87,6 +87,13 @@ export async function openFlac(b: Uint8Array, start: number, id3: Uint8Array[]):
     warnings.push('the FLAC STREAMINFO block is damaged; decoded using the frame headers');
   }
 
+  if (![8, 16, 24, 32].includes(format.bitsPerSample)) {
+    // The wasm decoder only scales these widths; others would come out as ±Infinity.
+    throw new AnalysisFailure(
+      'unsupported-format',
+      `this FLAC file has ${format.bitsPerSample}-bit samples; SampleMind decodes 8, 16, 24 and 32-bit FLAC`,
+    );
+  }
   const info: SourceInfo = {
     container: 'flac',
     codec: 'flac',
@@ -121,7 +128,7 @@ function flacFrameSource(
       const decoder = new FLACDecoder();
       try {
         await decoder.ready;
-        const scan: FlacFrameScan = { cut: false };
+        const scan: FlacFrameScan = { cut: false, damaged: 0 };
         let batch: Uint8Array[] = [];
         let batchBytes = 0;
         const decodeBatch = async () => {

@@ -29,6 +29,7 @@ function readPage(b: Uint8Array, at: number): Page | null {
 }
 
 const MAX_HEADER_PACKET = 1 << 20;
+const MAX_CHANNELS = 32;
 
 /** The first `wanted` packets of the first logical stream (header packets; large ones are cut at 1 MB). */
 function headerPackets(b: Uint8Array, wanted: number): { packets: Uint8Array[]; serial: number } {
@@ -120,6 +121,9 @@ function openVorbis(b: Uint8Array, packets: Uint8Array[], serial: number): Audio
   const sampleRate = (id[12] | (id[13] << 8) | (id[14] << 16) | (id[15] << 24)) >>> 0;
   if (channels === 0 || sampleRate < 1000 || sampleRate > 1_000_000) {
     throw new AnalysisFailure('corrupt', `the Vorbis header is damaged (${channels} channels, ${sampleRate} Hz)`);
+  }
+  if (channels > MAX_CHANNELS) {
+    throw new AnalysisFailure('unsupported-format', `this Vorbis stream has ${channels} channels; SampleMind decodes up to ${MAX_CHANNELS}`);
   }
   const claims = new ClaimsBuilder();
   if (startsWith(packets[1], [0x03, ...VORBIS])) addVorbisCommentClaims(packets[1].subarray(7), claims);

@@ -105,7 +105,7 @@ export function magnitudeSpectrum(input: ArrayLike<number>, n: number, out: Floa
   const re = scratch(n, 0);
   const im = scratch(n, 1);
   realFft(input, n, re, im);
-  for (let k = 0; k <= n >> 1; k++) out[k] = Math.hypot(re[k], im[k]);
+  for (let k = 0; k <= n >> 1; k++) out[k] = Math.sqrt(re[k] * re[k] + im[k] * im[k]);
 }
 
 const scratchBuffers = new Map<string, Float64Array>();

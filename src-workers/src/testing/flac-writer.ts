@@ -58,7 +58,7 @@ function utf8Number(n: number): number[] {
 }
 
 export type FlacOptions = {
-  bits?: 8 | 12 | 16 | 20 | 24;
+  bits?: 8 | 12 | 16 | 20 | 24 | 32;
   blockSize?: number;
   /** VORBIS_COMMENT entries, e.g. { BPM: '120', KEY: 'Am' }. */
   comments?: Record<string, string>;

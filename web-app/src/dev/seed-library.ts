@@ -1,5 +1,6 @@
+import type { AnalysisResult } from '@samplemind/contract';
 import type { SampleMindDb } from '../db/database';
-import type { EditRow, FileRow } from '../db/types';
+import type { CollectionItemRow, EditRow, FileRow } from '../db/types';
 import { summarise } from '../import/summarise';
 import { rng, syntheticResult } from './synthetic';
 
@@ -24,7 +25,7 @@ export async function seedLibrary(db: SampleMindDb, options: SeedOptions): Promi
   const start = Date.now() - options.n * 1000;
   for (let done = 0; done < options.n; done += batch) {
     const count = Math.min(batch, options.n - done);
-    const results = [];
+    const results: AnalysisResult[] = [];
     const files: FileRow[] = [];
     for (let i = 0; i < count; i++) {
       const k = done + i;
@@ -52,7 +53,7 @@ export async function seedLibrary(db: SampleMindDb, options: SeedOptions): Promi
       await db.samples.bulkPut(results);
       await db.vectors.bulkPut(results.map((r) => ({ contentHash: r.contentHash, v: Float32Array.from(r.features) })));
       const edits: EditRow[] = [];
-      const members = [];
+      const members: CollectionItemRow[] = [];
       for (const id of ids) {
         const x = random();
         if (x < 0.1) edits.push({ fileId: id, tags: [tagIds[Math.floor(random() * tagIds.length)]], favourite: x < 0.02, updatedAt: Date.now() });

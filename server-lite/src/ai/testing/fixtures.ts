@@ -13,7 +13,13 @@ export function kick(n = 1, overrides: Partial<AiSampleInput> = {}): AiSampleInp
     pitch: { midiNote: 33, confidence: 0.61 },
     levels: { lufs: -8.23, truePeakDb: -0.31, rmsDb: -12.08, loudnessRangeLu: null, isSilent: false },
     envelope: { attackSec: 0.0021, decaySec: 0.181, effectiveLengthSec: 0.4, temporalCentroidSec: 0.083 },
-    spectral: { centroidHz: 1234.5, rolloffHz: 4321, flatness: 0.021, bandwidthHz: 1890, zeroCrossingRate: 1200 },
+    spectral: {
+      centroidHz: 1234.5,
+      rolloffHz: 4321,
+      flatness: 0.021,
+      bandwidthHz: 1890,
+      zeroCrossingRate: 1200,
+    },
     ...overrides,
   };
 }
@@ -33,4 +39,13 @@ export function drumLoop(n = 1, overrides: Partial<AiSampleInput> = {}): AiSampl
     claimed: { genre: 'Techno', comment: null },
     ...overrides,
   });
+}
+
+/**
+ * Rate limits count in fixed one-minute windows; a test that makes several requests waits out the
+ * last seconds of a minute so its requests land in one window.
+ */
+export async function awayFromMinuteBoundary(marginMs = 5000): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < marginMs) await new Promise((r) => setTimeout(r, left + 20));
 }

@@ -36,6 +36,8 @@ export async function buildAiTestApp(opts: {
   env: Record<string, string>;
   cache?: AiCache;
   counters?: AiCounters;
+  /** Extra routes (e.g. the benchmark's /metrics) before the app is sealed. */
+  beforeReady?: (app: FastifyInstance, registry: Registry) => void;
 }): Promise<AiTestApp> {
   const config = loadAiConfig(opts.env);
   const registry = new Registry();
@@ -56,6 +58,7 @@ export async function buildAiTestApp(opts: {
     ...(opts.cache ? { cache: opts.cache } : {}),
     ...(opts.counters ? { counters: opts.counters } : {}),
   });
+  opts.beforeReady?.(app, registry);
   await app.ready();
   return {
     app,

@@ -26,6 +26,8 @@ export type StubReply = {
   content?: string;
   /** Pause between streamed chunks. */
   chunkDelayMs?: number;
+  /** Streaming: cut the connection after this many frames (a provider dying mid-answer). */
+  dropAfterFrames?: number;
 };
 
 export type StubRequest = ParsedRequest & {
@@ -80,13 +82,20 @@ const TYPE_LINE = /^type: ([a-z-]+)/gm;
 
 /** A valid answer for the samples in the prompt: what a well-behaved model would return. */
 export function defaultAnswer(prompt: string): string {
-  const refs = [...prompt.matchAll(SAMPLE_LINE)].map((m) => ({ ref: m[1]!, file: JSON.parse(m[2]!) as string }));
+  const refs = [...prompt.matchAll(SAMPLE_LINE)].map((m) => ({
+    ref: m[1]!,
+    file: JSON.parse(m[2]!) as string,
+  }));
   const types = [...prompt.matchAll(TYPE_LINE)].map((m) => m[1]!);
   return JSON.stringify({
     items: refs.map((r, i) => ({
       ref: r.ref,
       description: `A ${types[i] ?? 'sample'} called ${r.file}, tight and punchy. Sits well in a busy mix.`,
-      tags: [types[i] === 'drum-loop' || types[i] === 'music-loop' ? types[i] : 'one-shot', 'punchy', 'tight'],
+      tags: [
+        types[i] === 'drum-loop' || types[i] === 'music-loop' ? types[i] : 'one-shot',
+        'punchy',
+        'tight',
+      ],
       freeTags: ['stub'],
       genres: [{ name: 'techno', confidence: 0.7 }],
       moods: [{ name: 'energetic', confidence: 0.6 }],
@@ -132,6 +141,11 @@ export async function startProviderStub(options: StubOptions = {}): Promise<Prov
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const receivedAt = performance.now();
     const url = new URL(req.url ?? '/', 'http://stub');
+    if (req.method === 'GET' && url.pathname === '/_stub/requests') {
+      // For a client in another process (the benchmark): what arrived, with the stub's own timings.
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(requests));
+      return;
+    }
     const provider = route(url.pathname);
     if (!provider || req.method !== 'POST') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
@@ -165,7 +179,8 @@ export async function startProviderStub(options: StubOptions = {}): Promise<Prov
     if (!record.authOk) return fail(401, 'stub: missing or wrong API key');
     const status = reply.status ?? 200;
     if (status !== 200) {
-      const extra: Record<string, string> = reply.retryAfterSec !== undefined ? { 'retry-after': String(reply.retryAfterSec) } : {};
+      const extra: Record<string, string> =
+        reply.retryAfterSec !== undefined ? { 'retry-after': String(reply.retryAfterSec) } : {};
       fail(status, reply.errorMessage ?? `stub error ${status}`, extra);
       record.finishedAt = performance.now();
       return;
@@ -183,8 +198,15 @@ export async function startProviderStub(options: StubOptions = {}): Promise<Prov
       return;
     }
     res.writeHead(200, { 'content-type': streamContentType(provider), 'cache-control': 'no-cache' });
-    for (const frame of streamFrames(provider, parsed.model, split(text), usage)) {
+    const frames = streamFrames(provider, parsed.model, split(text), usage);
+    for (const [i, frame] of frames.entries()) {
       if (res.destroyed) return;
+      if (reply.dropAfterFrames !== undefined && i >= reply.dropAfterFrames) {
+        // Let what was written reach the client first, as when a real server dies mid-answer.
+        await sleep(50);
+        res.destroy();
+        return;
+      }
       res.write(frame);
       if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
     }

@@ -32,7 +32,9 @@ function ping(port: number): Promise<boolean> {
 }
 
 /** A private redis-server (no persistence) on a free loopback port, for one test file. */
-export async function startRedisServer(bin = process.env.REDIS_SERVER_BIN ?? 'redis-server'): Promise<RedisServer> {
+export async function startRedisServer(
+  bin = process.env.REDIS_SERVER_BIN ?? 'redis-server',
+): Promise<RedisServer> {
   const port = await freePort();
   const proc: ChildProcess = spawn(
     bin,

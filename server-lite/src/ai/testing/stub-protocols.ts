@@ -30,7 +30,11 @@ const textOf = (content: unknown): string => {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
+      .map((p) =>
+        p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string'
+          ? (p as { text: string }).text
+          : '',
+      )
       .join('');
   }
   return '';
@@ -89,7 +93,9 @@ export function authOk(
       return headers['x-goog-api-key'] === key || query.get('key') === key;
     case 'ollama':
       // A local Ollama has no auth; when a key is configured it must come as a bearer token.
-      return key === undefined ? headers.authorization === undefined : headers.authorization === `Bearer ${key}`;
+      return key === undefined
+        ? headers.authorization === undefined
+        : headers.authorization === `Bearer ${key}`;
   }
 }
 
@@ -99,7 +105,12 @@ export function errorBody(provider: AiProviderId, status: number, message: strin
       return {
         error: {
           message,
-          type: status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_request_error' : 'server_error',
+          type:
+            status === 429
+              ? 'rate_limit_exceeded'
+              : status === 401
+                ? 'invalid_request_error'
+                : 'server_error',
           param: null,
           code: status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_api_key' : null,
         },
@@ -143,8 +154,19 @@ export function jsonResponse(provider: AiProviderId, model: string, text: string
         object: 'chat.completion',
         created,
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-        usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: text, refusal: null },
+            logprobs: null,
+            finish_reason: 'stop',
+          },
+        ],
+        usage: {
+          prompt_tokens: usage.input,
+          completion_tokens: usage.output,
+          total_tokens: usage.input + usage.output,
+        },
       };
     case 'anthropic':
       return {
@@ -186,7 +208,12 @@ export function jsonResponse(provider: AiProviderId, model: string, text: string
 }
 
 /** The frames of a streamed answer, each a complete string ready to write. */
-export function streamFrames(provider: AiProviderId, model: string, pieces: string[], usage: Usage): string[] {
+export function streamFrames(
+  provider: AiProviderId,
+  model: string,
+  pieces: string[],
+  usage: Usage,
+): string[] {
   const sse = (data: unknown, event?: string) =>
     `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
   const created = Math.floor(Date.now() / 1000);
@@ -209,7 +236,11 @@ export function streamFrames(provider: AiProviderId, model: string, pieces: stri
           created,
           model,
           choices: [],
-          usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+          usage: {
+            prompt_tokens: usage.input,
+            completion_tokens: usage.output,
+            total_tokens: usage.input + usage.output,
+          },
         }),
         sse('[DONE]'),
       ];
@@ -232,10 +263,16 @@ export function streamFrames(provider: AiProviderId, model: string, pieces: stri
           },
           'message_start',
         ),
-        sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
+        sse(
+          { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+          'content_block_start',
+        ),
         sse({ type: 'ping' }, 'ping'),
         ...pieces.map((p) =>
-          sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } }, 'content_block_delta'),
+          sse(
+            { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } },
+            'content_block_delta',
+          ),
         ),
         sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
         sse(
@@ -272,7 +309,9 @@ export function streamFrames(provider: AiProviderId, model: string, pieces: stri
       const line = (o: object) => `${JSON.stringify(o)}\n`;
       const at = () => new Date().toISOString();
       return [
-        ...pieces.map((p) => line({ model, created_at: at(), message: { role: 'assistant', content: p }, done: false })),
+        ...pieces.map((p) =>
+          line({ model, created_at: at(), message: { role: 'assistant', content: p }, done: false }),
+        ),
         line({
           model,
           created_at: at(),

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { SessionService } from '../../auth/sessions';
+import type { AnalysisEngine } from '../../engine/engine';
 import { createEngine } from '../../engine/engine';
 import { LibraryService } from '../../library/service';
 import { createStores } from '../../stores';
-import type { AnalysisEngine } from '../../engine/engine';
 import type { Stores } from '../../stores/types';
 
 export type StoreOverrides = { stores?: Stores; engine?: AnalysisEngine };
@@ -15,7 +15,10 @@ export default fp<StoreOverrides>(
     const { config } = app;
     const stores = opts.stores ?? (await createStores(config, app.log));
     app.decorate('stores', stores);
-    app.decorate('sessions', new SessionService(stores.docs, stores.cache, config.REFRESH_TOKEN_TTL_SEC, config.CACHE_TTL_SEC));
+    app.decorate(
+      'sessions',
+      new SessionService(stores.docs, stores.cache, config.REFRESH_TOKEN_TTL_SEC, config.CACHE_TTL_SEC),
+    );
     const library = new LibraryService(stores, config.CACHE_TTL_SEC, app.log);
     library.start();
     app.decorate('library', library);

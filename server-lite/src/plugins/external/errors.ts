@@ -31,7 +31,9 @@ export default fp(
           message: `invalid ${err.validationContext ?? 'request'}`,
           requestId: req.id,
           issues: err.validation.map((v) => ({
-            path: String((v.params as { issue?: { path?: unknown[] } })?.issue?.path?.join('.') ?? v.instancePath ?? ''),
+            path: String(v.instancePath ?? '')
+              .replace(/^\//, '')
+              .replaceAll('/', '.'),
             message: v.message ?? 'invalid',
           })),
         });
@@ -50,12 +52,16 @@ export default fp(
       req.log.error({ err }, 'request failed');
       const safe = status === 503 ? 'service temporarily unavailable' : 'internal server error';
       return reply
-        .code(status >= 500 ? status : 500)
+        .code(Math.max(status, 500))
         .send({ error: status === 503 ? 'unavailable' : 'internal', message: safe, requestId: req.id });
     });
 
     app.setNotFoundHandler((req, reply) => {
-      reply.code(404).send({ error: 'not-found', message: `no route ${req.method} ${req.url.split('?')[0]}`, requestId: req.id });
+      reply.code(404).send({
+        error: 'not-found',
+        message: `no route ${req.method} ${req.url.split('?')[0]}`,
+        requestId: req.id,
+      });
     });
   },
   { name: 'errors' },

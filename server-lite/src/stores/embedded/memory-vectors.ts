@@ -49,7 +49,13 @@ export class MemoryVectorIndex implements VectorIndex {
     if (!p) {
       p = this.load(userId).then((items) => {
         const dim = items[0]?.vector.length ?? 0;
-        const idx: UserIndex = { ids: [], pos: new Map(), data: new Float32Array(Math.max(16, items.length) * dim), meta: [], dim };
+        const idx: UserIndex = {
+          ids: [],
+          pos: new Map(),
+          data: new Float32Array(Math.max(16, items.length) * dim),
+          meta: [],
+          dim,
+        };
         this.users.set(userId, idx);
         this.loading.delete(userId);
         this.put(idx, items);

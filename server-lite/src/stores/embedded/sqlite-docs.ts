@@ -62,7 +62,13 @@ type UserRow = {
 };
 const toUser = (r: UserRow | undefined): UserRecord | null =>
   r
-    ? { id: r.id, email: r.email, username: r.username, passwordHash: r.password_hash, createdAt: r.created_at }
+    ? {
+        id: r.id,
+        email: r.email,
+        username: r.username,
+        passwordHash: r.password_hash,
+        createdAt: r.created_at,
+      }
     : null;
 
 /** Builds the WHERE clause for the shared filters; `s` is the samples alias. */
@@ -72,23 +78,52 @@ function filterSql(f: SampleFilters, params: unknown[]): string {
     w.push(`s.type IN (${f.type.map(() => '?').join(',')})`);
     params.push(...f.type);
   }
-  if (f.key) w.push('s.key_tonic = ?') && params.push(f.key);
-  if (f.scale) w.push('s.key_scale = ?') && params.push(f.scale);
-  if (f.camelot) w.push('s.camelot = ?') && params.push(f.camelot);
-  if (f.bpmMin !== undefined) w.push('s.bpm >= ?') && params.push(f.bpmMin);
-  if (f.bpmMax !== undefined) w.push('s.bpm >= 0 AND s.bpm <= ?') && params.push(f.bpmMax);
-  if (f.durationMin !== undefined) w.push('s.duration >= ?') && params.push(f.durationMin);
-  if (f.durationMax !== undefined) w.push('s.duration <= ?') && params.push(f.durationMax);
+  if (f.key) {
+    w.push('s.key_tonic = ?');
+    params.push(f.key);
+  }
+  if (f.scale) {
+    w.push('s.key_scale = ?');
+    params.push(f.scale);
+  }
+  if (f.camelot) {
+    w.push('s.camelot = ?');
+    params.push(f.camelot);
+  }
+  if (f.bpmMin !== undefined) {
+    w.push('s.bpm >= ?');
+    params.push(f.bpmMin);
+  }
+  if (f.bpmMax !== undefined) {
+    w.push('s.bpm >= 0 AND s.bpm <= ?');
+    params.push(f.bpmMax);
+  }
+  if (f.durationMin !== undefined) {
+    w.push('s.duration >= ?');
+    params.push(f.durationMin);
+  }
+  if (f.durationMax !== undefined) {
+    w.push('s.duration <= ?');
+    params.push(f.durationMax);
+  }
   for (const tag of f.tags ?? []) {
-    w.push('EXISTS (SELECT 1 FROM sample_tags t WHERE t.user_id = s.user_id AND t.tag = ? AND t.sample_id = s.id)');
+    w.push(
+      'EXISTS (SELECT 1 FROM sample_tags t WHERE t.user_id = s.user_id AND t.tag = ? AND t.sample_id = s.id)',
+    );
     params.push(tag.toLowerCase());
   }
   if (f.q) {
     w.push("s.search LIKE ? ESCAPE '\\'");
     params.push(`%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
-  if (f.isLoop !== undefined) w.push('s.is_loop = ?') && params.push(f.isLoop ? 1 : 0);
-  if (f.favorite !== undefined) w.push('s.favorite = ?') && params.push(f.favorite ? 1 : 0);
+  if (f.isLoop !== undefined) {
+    w.push('s.is_loop = ?');
+    params.push(f.isLoop ? 1 : 0);
+  }
+  if (f.favorite !== undefined) {
+    w.push('s.favorite = ?');
+    params.push(f.favorite ? 1 : 0);
+  }
   return w.length > 0 ? ` AND ${w.join(' AND ')}` : '';
 }
 
@@ -145,7 +180,9 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async findUserByLogin(login: string): Promise<UserRecord | null> {
     const l = login.toLowerCase();
-    const sql = l.includes('@') ? 'SELECT * FROM users WHERE email = ?' : 'SELECT * FROM users WHERE username_lower = ?';
+    const sql = l.includes('@')
+      ? 'SELECT * FROM users WHERE email = ?'
+      : 'SELECT * FROM users WHERE username_lower = ?';
     return toUser(this.st(sql).get(l) as UserRow | undefined);
   }
 
@@ -161,7 +198,14 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async getSession(id: string): Promise<SessionRecord | null> {
     const r = this.st('SELECT * FROM sessions WHERE id = ?').get(id) as
-      | { id: string; user_id: string; token_hash: string; expires_at: number; revoked: number; created_at: number }
+      | {
+          id: string;
+          user_id: string;
+          token_hash: string;
+          expires_at: number;
+          revoked: number;
+          created_at: number;
+        }
       | undefined;
     return r
       ? {
@@ -188,7 +232,12 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async listSamples(
     userId: string,
-    q: { filters: SampleFilters; sort: import('@samplemind/contract').SortSpec; limit: number; after: CursorPos | null },
+    q: {
+      filters: SampleFilters;
+      sort: import('@samplemind/contract').SortSpec;
+      limit: number;
+      after: CursorPos | null;
+    },
   ): Promise<ListPage> {
     const { field, desc } = parseSort(q.sort);
     const col = SORT_COLUMN[field];
@@ -240,21 +289,26 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async vectors(userId: string) {
-    const rows = this.st('SELECT doc FROM samples WHERE user_id = ? AND visible = 1').all(userId) as { doc: string }[];
+    const rows = this.st('SELECT doc FROM samples WHERE user_id = ? AND visible = 1').all(userId) as {
+      doc: string;
+    }[];
     return rows.map((r) => {
       const doc = JSON.parse(r.doc) as SampleDoc;
       return { id: doc.id, vector: doc.analysis.v!.features, doc };
     });
   }
 
-  async pushBatch(userId: string, mutations: Mutation[], reduce: (state: BatchState) => ReturnType<typeof import('../../sync/reduce').reduceBatch>) {
+  async pushBatch(
+    userId: string,
+    mutations: Mutation[],
+    reduce: (state: BatchState) => ReturnType<typeof import('../../sync/reduce').reduceBatch>,
+  ) {
     const run = this.db.transaction(() => {
       const state: BatchState = { clients: new Map(), samples: new Map(), collections: new Map() };
       for (const clientId of new Set(mutations.map((m) => m.clientId))) {
-        const r = this.st('SELECT last_mutation_id FROM sync_clients WHERE user_id = ? AND client_id = ?').get(
-          userId,
-          clientId,
-        ) as { last_mutation_id: number } | undefined;
+        const r = this.st(
+          'SELECT last_mutation_id FROM sync_clients WHERE user_id = ? AND client_id = ?',
+        ).get(userId, clientId) as { last_mutation_id: number } | undefined;
         state.clients.set(clientId, r?.last_mutation_id ?? 0);
       }
       for (const m of mutations) {
@@ -272,9 +326,12 @@ export class SqliteDocumentStore implements DocumentStore {
         }
       }
       const outcome = reduce(state);
-      let seq = (this.st('SELECT seq FROM user_seq WHERE user_id = ?').get(userId) as { seq: number } | undefined)?.seq ?? 0;
+      let seq =
+        (this.st('SELECT seq FROM user_seq WHERE user_id = ?').get(userId) as { seq: number } | undefined)
+          ?.seq ?? 0;
       for (const id of outcome.changedSamples) this.writeSample(userId, state.samples.get(id)!, ++seq);
-      for (const id of outcome.changedCollections) this.writeCollection(userId, state.collections.get(id)!, ++seq);
+      for (const id of outcome.changedCollections)
+        this.writeCollection(userId, state.collections.get(id)!, ++seq);
       this.st(
         'INSERT INTO user_seq (user_id, seq) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET seq = excluded.seq',
       ).run(userId, seq);
@@ -335,7 +392,9 @@ export class SqliteDocumentStore implements DocumentStore {
     ).run(userId, doc.id, seq, JSON.stringify(doc));
     this.st('DELETE FROM collection_members WHERE user_id = ? AND collection_id = ?').run(userId, doc.id);
     if (doc.deleted.v) return;
-    const ins = this.st('INSERT INTO collection_members (user_id, sample_id, collection_id) VALUES (?, ?, ?)');
+    const ins = this.st(
+      'INSERT INTO collection_members (user_id, sample_id, collection_id) VALUES (?, ?, ?)',
+    );
     for (const sampleId of liveElements(doc.members)) ins.run(userId, sampleId, doc.id);
   }
 
@@ -345,11 +404,9 @@ export class SqliteDocumentStore implements DocumentStore {
       cursor,
       limit + 1,
     ) as { seq: number; doc: string }[];
-    const c = this.st('SELECT seq, doc FROM collections WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(
-      userId,
-      cursor,
-      limit + 1,
-    ) as { seq: number; doc: string }[];
+    const c = this.st(
+      'SELECT seq, doc FROM collections WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ).all(userId, cursor, limit + 1) as { seq: number; doc: string }[];
     const merged = [
       ...s.map((r) => ({ ...r, kind: 's' as const })),
       ...c.map((r) => ({ ...r, kind: 'c' as const })),

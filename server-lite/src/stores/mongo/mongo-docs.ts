@@ -1,12 +1,27 @@
 import type { Mutation, SampleFilters, SampleSummary, SortSpec } from '@samplemind/contract';
 import { type Collection, type Db, type Filter, MongoClient, MongoServerError } from 'mongodb';
 import { type CursorPos, parseSort, toRow, toSummary } from '../../library/views';
-import { type CollectionDoc, liveElements, type SampleDoc } from '../../sync/model';
+import { liveElements, type SampleDoc } from '../../sync/model';
 import { type BatchOutcome, type BatchState, touchedEntity } from '../../sync/reduce';
 import type { DocumentStore, ListPage, PullPage, SessionRecord, UserRecord } from '../types';
 
-type UserDoc = { _id: string; email: string; username: string; usernameLower: string; passwordHash: string; createdAt: number };
-type SessionDoc = { _id: string; userId: string; tokenHash: string; expiresAt: number; expiresAtDate: Date; revoked: boolean; createdAt: number };
+type UserDoc = {
+  _id: string;
+  email: string;
+  username: string;
+  usernameLower: string;
+  passwordHash: string;
+  createdAt: number;
+};
+type SessionDoc = {
+  _id: string;
+  userId: string;
+  tokenHash: string;
+  expiresAt: number;
+  expiresAtDate: Date;
+  revoked: boolean;
+  createdAt: number;
+};
 type SampleRowDoc = {
   _id: string;
   userId: string;
@@ -31,7 +46,14 @@ type SampleRowDoc = {
   /** JSON text: tag and member names may contain '.' or '$', which Mongo keys may not. */
   doc: string;
 };
-type CollectionRowDoc = { _id: string; userId: string; id: string; seq: number; members: string[]; doc: string };
+type CollectionRowDoc = {
+  _id: string;
+  userId: string;
+  id: string;
+  seq: number;
+  members: string[];
+  doc: string;
+};
 type ClientDoc = { _id: string; userId: string; clientId: string; last: number };
 type SeqDoc = { _id: string; seq: number };
 type OutboxDoc = { _id: string; userId: string; id: string };
@@ -72,17 +94,20 @@ export async function ensureMongoIndexes(db: Db): Promise<void> {
     { key: { email: 1 }, unique: true },
     { key: { usernameLower: 1 }, unique: true },
   ]);
-  await db.collection('sessions').createIndexes([
-    { key: { userId: 1 } },
-    { key: { expiresAtDate: 1 }, expireAfterSeconds: 0 },
-  ]);
+  await db
+    .collection('sessions')
+    .createIndexes([{ key: { userId: 1 } }, { key: { expiresAtDate: 1 }, expireAfterSeconds: 0 }]);
   const sorts = ['createdAt', 'updatedAt', 'nameKey', 'bpm', 'duration', 'lufs'];
-  await db.collection('samples').createIndexes([
-    { key: { userId: 1, seq: 1 } },
-    { key: { userId: 1, visible: 1, tags: 1 } },
-    ...sorts.map((s) => ({ key: { userId: 1, visible: 1, [s]: 1, id: 1 } })),
-  ]);
-  await db.collection('collections').createIndexes([{ key: { userId: 1, seq: 1 } }, { key: { userId: 1, members: 1 } }]);
+  await db
+    .collection('samples')
+    .createIndexes([
+      { key: { userId: 1, seq: 1 } },
+      { key: { userId: 1, visible: 1, tags: 1 } },
+      ...sorts.map((s) => ({ key: { userId: 1, visible: 1, [s]: 1, id: 1 } })),
+    ]);
+  await db
+    .collection('collections')
+    .createIndexes([{ key: { userId: 1, seq: 1 } }, { key: { userId: 1, members: 1 } }]);
   await db.collection('syncClients').createIndexes([{ key: { userId: 1 } }]);
 }
 
@@ -143,19 +168,31 @@ export class MongoDocumentStore implements DocumentStore {
       return 'ok' as const;
     } catch (e) {
       if (e instanceof MongoServerError && e.code === 11000) {
-        return JSON.stringify(e.keyPattern ?? {}).includes('email') ? ('email-taken' as const) : ('username-taken' as const);
+        return JSON.stringify(e.keyPattern ?? {}).includes('email')
+          ? ('email-taken' as const)
+          : ('username-taken' as const);
       }
       throw e;
     }
   }
 
   private static user(d: UserDoc | null): UserRecord | null {
-    return d ? { id: d._id, email: d.email, username: d.username, passwordHash: d.passwordHash, createdAt: d.createdAt } : null;
+    return d
+      ? {
+          id: d._id,
+          email: d.email,
+          username: d.username,
+          passwordHash: d.passwordHash,
+          createdAt: d.createdAt,
+        }
+      : null;
   }
 
   async findUserByLogin(login: string) {
     const l = login.toLowerCase();
-    return MongoDocumentStore.user(await this.users.findOne(l.includes('@') ? { email: l } : { usernameLower: l }));
+    return MongoDocumentStore.user(
+      await this.users.findOne(l.includes('@') ? { email: l } : { usernameLower: l }),
+    );
   }
 
   async getUser(id: string) {
@@ -177,14 +214,27 @@ export class MongoDocumentStore implements DocumentStore {
   async getSession(id: string): Promise<SessionRecord | null> {
     const d = await this.sessions.findOne({ _id: id });
     return d
-      ? { id: d._id, userId: d.userId, tokenHash: d.tokenHash, expiresAt: d.expiresAt, revoked: d.revoked, createdAt: d.createdAt }
+      ? {
+          id: d._id,
+          userId: d.userId,
+          tokenHash: d.tokenHash,
+          expiresAt: d.expiresAt,
+          revoked: d.revoked,
+          createdAt: d.createdAt,
+        }
       : null;
   }
 
   async rotateSession(id: string, expectedHash: string, next: { tokenHash: string; expiresAt: number }) {
     const r = await this.sessions.updateOne(
       { _id: id, tokenHash: expectedHash, revoked: false },
-      { $set: { tokenHash: next.tokenHash, expiresAt: next.expiresAt, expiresAtDate: new Date(next.expiresAt) } },
+      {
+        $set: {
+          tokenHash: next.tokenHash,
+          expiresAt: next.expiresAt,
+          expiresAtDate: new Date(next.expiresAt),
+        },
+      },
     );
     return r.modifiedCount === 1;
   }
@@ -202,11 +252,18 @@ export class MongoDocumentStore implements DocumentStore {
     const filter = mongoFilter(userId, q.filters);
     if (q.after) {
       const op = desc ? '$lt' : '$gt';
-      (filter.$and ??= []).push({ $or: [{ [f]: { [op]: q.after.v } }, { [f]: q.after.v, id: { [op]: q.after.id } }] } as Filter<SampleRowDoc>);
+      filter.$and = filter.$and ?? [];
+      filter.$and.push({
+        $or: [{ [f]: { [op]: q.after.v } }, { [f]: q.after.v, id: { [op]: q.after.id } }],
+      } as Filter<SampleRowDoc>);
     }
     const dir = desc ? -1 : 1;
     const rows = await this.samples
-      .find(filter, { projection: { summary: 1, id: 1, [f]: 1 }, sort: { [f]: dir, id: dir }, limit: q.limit + 1 })
+      .find(filter, {
+        projection: { summary: 1, id: 1, [f]: 1 },
+        sort: { [f]: dir, id: dir },
+        limit: q.limit + 1,
+      })
       .toArray();
     const hasMore = rows.length > q.limit;
     if (hasMore) rows.length = q.limit;
@@ -233,7 +290,9 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   async sampleCollections(userId: string, sampleId: string) {
-    const rows = await this.collections.find({ userId, members: sampleId }, { projection: { id: 1 } }).toArray();
+    const rows = await this.collections
+      .find({ userId, members: sampleId }, { projection: { id: 1 } })
+      .toArray();
     return rows.map((r) => r.id).sort();
   }
 
@@ -252,7 +311,9 @@ export class MongoDocumentStore implements DocumentStore {
       await session.withTransaction(async () => {
         const state: BatchState = { clients: new Map(), samples: new Map(), collections: new Map() };
         const clientIds = [...new Set(mutations.map((m) => m.clientId))];
-        for (const c of await this.clients.find({ userId, clientId: { $in: clientIds } }, { session }).toArray()) {
+        for (const c of await this.clients
+          .find({ userId, clientId: { $in: clientIds } }, { session })
+          .toArray()) {
           state.clients.set(c.clientId, c.last);
         }
         for (const c of clientIds) if (!state.clients.has(c)) state.clients.set(c, 0);
@@ -262,10 +323,14 @@ export class MongoDocumentStore implements DocumentStore {
           const t = touchedEntity(m);
           (t.kind === 'sample' ? sampleIds : collectionIds).add(t.id);
         }
-        for (const r of await this.samples.find({ userId, id: { $in: [...sampleIds] } }, { session }).toArray()) {
+        for (const r of await this.samples
+          .find({ userId, id: { $in: [...sampleIds] } }, { session })
+          .toArray()) {
           state.samples.set(r.id, JSON.parse(r.doc));
         }
-        for (const r of await this.collections.find({ userId, id: { $in: [...collectionIds] } }, { session }).toArray()) {
+        for (const r of await this.collections
+          .find({ userId, id: { $in: [...collectionIds] } }, { session })
+          .toArray()) {
           state.collections.set(r.id, JSON.parse(r.doc));
         }
         const outcome = reduce(state);
@@ -296,7 +361,13 @@ export class MongoDocumentStore implements DocumentStore {
           const doc = state.collections.get(id)!;
           await this.collections.replaceOne(
             { _id: `${userId}:${id}` },
-            { userId, id, seq: ++seq, members: doc.deleted.v ? [] : liveElements(doc.members), doc: JSON.stringify(doc) },
+            {
+              userId,
+              id,
+              seq: ++seq,
+              members: doc.deleted.v ? [] : liveElements(doc.members),
+              doc: JSON.stringify(doc),
+            },
             { upsert: true, session },
           );
         }
@@ -319,13 +390,24 @@ export class MongoDocumentStore implements DocumentStore {
 
   async pull(userId: string, cursor: number, limit: number): Promise<PullPage> {
     const [s, c, clients] = await Promise.all([
-      this.samples.find({ userId, seq: { $gt: cursor } }, { sort: { seq: 1 }, limit: limit + 1, projection: { seq: 1, doc: 1 } }).toArray(),
-      this.collections.find({ userId, seq: { $gt: cursor } }, { sort: { seq: 1 }, limit: limit + 1, projection: { seq: 1, doc: 1 } }).toArray(),
+      this.samples
+        .find(
+          { userId, seq: { $gt: cursor } },
+          { sort: { seq: 1 }, limit: limit + 1, projection: { seq: 1, doc: 1 } },
+        )
+        .toArray(),
+      this.collections
+        .find(
+          { userId, seq: { $gt: cursor } },
+          { sort: { seq: 1 }, limit: limit + 1, projection: { seq: 1, doc: 1 } },
+        )
+        .toArray(),
       this.clients.find({ userId }).toArray(),
     ]);
-    const merged = [...s.map((r) => ({ seq: r.seq, doc: r.doc, k: 's' })), ...c.map((r) => ({ seq: r.seq, doc: r.doc, k: 'c' }))].sort(
-      (a, b) => a.seq - b.seq,
-    );
+    const merged = [
+      ...s.map((r) => ({ seq: r.seq, doc: r.doc, k: 's' })),
+      ...c.map((r) => ({ seq: r.seq, doc: r.doc, k: 'c' })),
+    ].sort((a, b) => a.seq - b.seq);
     const page = merged.slice(0, limit);
     return {
       samples: page.filter((r) => r.k === 's').map((r) => JSON.parse(r.doc)),
@@ -339,7 +421,9 @@ export class MongoDocumentStore implements DocumentStore {
   async outboxAdd(userId: string, ids: string[]) {
     if (ids.length === 0) return;
     await this.outbox.bulkWrite(
-      ids.map((id) => ({ updateOne: { filter: { _id: `${userId}:${id}` }, update: { $set: { userId, id } }, upsert: true } })),
+      ids.map((id) => ({
+        updateOne: { filter: { _id: `${userId}:${id}` }, update: { $set: { userId, id } }, upsert: true },
+      })),
     );
   }
 

@@ -49,7 +49,8 @@ export class RedisConnection {
   async start(waitMs = 3000): Promise<void> {
     const connecting = this.client.connect().catch(() => undefined);
     await Promise.race([connecting, new Promise((r) => setTimeout(r, waitMs).unref())]);
-    if (!this.client.isReady) this.log.warn({ conn: this.name }, 'redis not reachable at start; retrying in background');
+    if (!this.client.isReady)
+      this.log.warn({ conn: this.name }, 'redis not reachable at start; retrying in background');
   }
 
   get ready(): boolean {

@@ -4,7 +4,6 @@ import { MemoryCounters } from '../embedded/memory';
 import type { Cache, Counters, Pokes } from '../types';
 import type { Log, RedisConnection } from './client';
 
-
 const FILL = `
 local g = redis.call('HGET', KEYS[1], '_gen')
 if (g == false and ARGV[1] == '') or g == ARGV[1] then
@@ -49,7 +48,11 @@ export class RedisCache implements Cache {
 
   async fill(group: string, field: string, value: string, gen: string | null, ttlSec: number) {
     try {
-      await this.conn.script(FILL, [this.prefix + group], [gen ?? '', field, value, newGen(), String(Math.max(ttlSec, 1))]);
+      await this.conn.script(
+        FILL,
+        [this.prefix + group],
+        [gen ?? '', field, value, newGen(), String(Math.max(ttlSec, 1))],
+      );
     } catch {}
   }
 
@@ -69,7 +72,9 @@ export class RedisCache implements Cache {
 
   async set(key: string, value: string, ttlSec: number) {
     try {
-      await this.conn.run((c) => c.set(this.prefix + key, value, { expiration: { type: 'EX', value: ttlSec } }));
+      await this.conn.run((c) =>
+        c.set(this.prefix + key, value, { expiration: { type: 'EX', value: ttlSec } }),
+      );
     } catch {}
   }
 
@@ -90,10 +95,11 @@ export class RedisCounters implements Counters {
 
   async incr(key: string, windowMs: number) {
     try {
-      const [count, ttlMs] = (await this.conn.script(INCR, [`${this.prefix}rl:${key}`], [String(windowMs)])) as [
-        number,
-        number,
-      ];
+      const [count, ttlMs] = (await this.conn.script(
+        INCR,
+        [`${this.prefix}rl:${key}`],
+        [String(windowMs)],
+      )) as [number, number];
       return { count: Number(count), ttlMs: Number(ttlMs) };
     } catch {
       return this.local.incrSync(key, windowMs);
@@ -107,7 +113,6 @@ export class RedisCounters implements Counters {
     } catch {}
   }
 }
-
 
 /** Change pokes over Redis pub/sub (a second connection, as subscribing takes one over). */
 export class RedisPokes implements Pokes {
@@ -132,7 +137,8 @@ export class RedisPokes implements Pokes {
         for (const l of this.listeners) l(userId);
       });
     };
-    if (this.sub.ready) await attach().catch((e) => this.log.warn({ err: String(e) }, 'redis subscribe failed'));
+    if (this.sub.ready)
+      await attach().catch((e) => this.log.warn({ err: String(e) }, 'redis subscribe failed'));
     else this.sub.client.once('ready', () => void attach().catch(() => undefined));
   }
 

@@ -1,0 +1,259 @@
+/**
+ * AI proxy benchmark (`npm run bench:ai`). Three processes on loopback:
+ *   stub   - the four providers' wire protocols, answering in 1-4 s (uniform), timing itself;
+ *   server - Fastify with the AI routes (in-process LRU cache), every provider pointed at the stub;
+ *   this   - the client, replaying an open-loop mix over HTTP keep-alive.
+ *
+ * 1. Cold: unique samples, round-robin over the providers. Proxy overhead per call = the client's
+ *    latency minus the stub's own time for that call (matched by file name), so it holds the
+ *    server's work, both HTTP hops and the SDK, and none of the simulated model time.
+ * 2. Mix: 90 % repeats of (sample, provider) pairs already answered, 10 % new. Cached-call
+ *    latency and the hit rate from the server's Prometheus counters.
+ *
+ * Flags: --cold N (80) --cold-rate R/s (20) --mix N (1000) --rate R/s (200) --json-only
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { AI_PROVIDERS, type AiProviderId, type AiSampleInput } from '../src/ai/contract';
+import { drumLoop, kick } from '../src/ai/testing/fixtures';
+import { buildAiTestApp, stubEnv } from '../src/ai/testing/harness';
+import { type StubRequest, startProviderStub } from '../src/ai/testing/provider-stub';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : def;
+};
+const role = opt('role', 'client');
+
+// Deterministic pseudo-random numbers, so runs replay the same mix and latencies.
+let seed = Number(opt('seed', '42'));
+const rand = () => {
+  seed = (seed * 1664525 + 1013904223) >>> 0;
+  return seed / 2 ** 32;
+};
+const say = (msg: object) => process.stdout.write(`${JSON.stringify(msg)}\n`);
+const exitOnStdinClose = () => process.stdin.on('end', () => process.exit(0)).resume();
+
+if (role === 'stub') {
+  const stub = await startProviderStub({ latencyMs: () => 1000 + rand() * 3000, maxRecorded: 100_000 });
+  say({
+    url: stub.url,
+    baseURLs: Object.fromEntries(AI_PROVIDERS.map((p) => [p, stub.baseURL(p)])),
+    keys: stub.keys,
+  });
+  exitOnStdinClose();
+} else if (role === 'server') {
+  const stubInfo = JSON.parse(opt('stub', '{}')) as {
+    baseURLs: Record<AiProviderId, string>;
+    keys: Record<AiProviderId, string | undefined>;
+  };
+  const fakeStub = { baseURL: (p: AiProviderId) => stubInfo.baseURLs[p], keys: stubInfo.keys };
+  const t = await buildAiTestApp({
+    env: {
+      ...stubEnv(fakeStub as Parameters<typeof stubEnv>[0], [...AI_PROVIDERS]),
+      AI_CONCURRENCY: '256',
+      AI_RATE_LIMIT_PER_MIN: '1000000',
+      AI_DAILY_TOKEN_BUDGET: '0',
+      AI_TIMEOUT_MS: '20000',
+    },
+    beforeReady: (app, registry) => {
+      app.get('/metrics', async (_req, reply) =>
+        reply.type(registry.contentType).send(await registry.metrics()),
+      );
+    },
+  });
+  const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  say({ address, tokens: Array.from({ length: 8 }, (_, i) => t.auth(`bench-user-${i}`).authorization) });
+  exitOnStdinClose();
+} else {
+  await client();
+}
+
+function startRole(
+  name: string,
+  extra: string[] = [],
+): Promise<{ proc: ChildProcess; info: Record<string, unknown> }> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--role', name, ...extra],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((ok, fail) => {
+    proc.once('exit', (code) => fail(new Error(`${name} exited early (${code})`)));
+    createInterface({ input: proc.stdout! }).once('line', (line) => ok({ proc, info: JSON.parse(line) }));
+  });
+}
+
+async function client() {
+  const COLD = Number(opt('cold', '80'));
+  const COLD_RATE = Number(opt('cold-rate', '20'));
+  const MIX = Number(opt('mix', '1000'));
+  const RATE = Number(opt('rate', '200'));
+  const JSON_ONLY = args.includes('--json-only');
+  const started = performance.now();
+
+  const stub = await startRole('stub');
+  const server = await startRole('server', ['--stub', JSON.stringify(stub.info)]);
+  const address = server.info.address as string;
+  const tokens = server.info.tokens as string[];
+  const stop = () => {
+    stub.proc.stdin!.end();
+    server.proc.stdin!.end();
+  };
+
+  type Job = { sample: AiSampleInput; provider: AiProviderId };
+  type Done = { job: Job; ms: number; cached: boolean; serverMs: number; status: number };
+  let sampleNo = 0;
+  const newSample = (): AiSampleInput => (++sampleNo % 3 === 0 ? drumLoop(sampleNo) : kick(sampleNo));
+
+  const send = async (job: Job, i: number): Promise<Done> => {
+    const t0 = performance.now();
+    try {
+      const res = await fetch(`${address}/api/v1/ai/analyze`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: tokens[i % tokens.length]! },
+        body: JSON.stringify({ sample: job.sample, provider: job.provider }),
+      });
+      const body = (await res.json()) as { cached?: boolean; latencyMs?: number };
+      const ms = performance.now() - t0;
+      return {
+        job,
+        ms,
+        cached: body.cached === true,
+        serverMs: body.latencyMs ?? Number.NaN,
+        status: res.status,
+      };
+    } catch {
+      return { job, ms: performance.now() - t0, cached: false, serverMs: Number.NaN, status: 0 };
+    }
+  };
+
+  /** Open loop: request i starts at i/rate seconds, whatever the earlier ones are doing. */
+  const replay = async (jobs: Job[], rate: number): Promise<Done[]> => {
+    const t0 = performance.now();
+    return Promise.all(
+      jobs.map(async (job, i) => {
+        const wait = t0 + (i * 1000) / rate - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        return send(job, i);
+      }),
+    );
+  };
+
+  const pct = (xs: number[], q: number) => {
+    if (xs.length === 0) return Number.NaN;
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+  };
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  const stats = (xs: number[]) => ({
+    n: xs.length,
+    p50: r2(pct(xs, 0.5)),
+    p95: r2(pct(xs, 0.95)),
+    max: r2(pct(xs, 1)),
+  });
+  const counters = async () => {
+    const text = await (await fetch(`${address}/metrics`)).text();
+    const total = (name: string) =>
+      [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce(
+        (a, m) => a + Number(m[1]),
+        0,
+      );
+    return {
+      hits: total('samplemind_ai_cache_hits_total'),
+      misses: total('samplemind_ai_cache_misses_total'),
+    };
+  };
+
+  // Warm-up (JIT, connections), kept out of the figures.
+  await replay(
+    AI_PROVIDERS.flatMap((provider) => [0, 1].map(() => ({ sample: newSample(), provider }))),
+    50,
+  );
+
+  // 1. Cold calls.
+  const cold = await replay(
+    Array.from({ length: COLD }, (_, i) => ({
+      sample: newSample(),
+      provider: AI_PROVIDERS[i % AI_PROVIDERS.length]!,
+    })),
+    COLD_RATE,
+  );
+  const recorded = (await (await fetch(`${stub.info.url as string}/_stub/requests`)).json()) as StubRequest[];
+  const byFile = new Map<string, StubRequest>();
+  for (const r of recorded) {
+    const file = /^\[s1\] file: (".*")$/m.exec(r.userTexts[0] ?? '')?.[1];
+    if (file) byFile.set(JSON.parse(file) as string, r);
+  }
+  const stubMs: number[] = [];
+  const overhead: number[] = [];
+  const serverOverhead: number[] = [];
+  for (const d of cold) {
+    const r = byFile.get(d.job.sample.fileName);
+    if (d.status !== 200 || !r || r.finishedAt === undefined) continue;
+    const own = r.finishedAt - r.receivedAt;
+    stubMs.push(own);
+    overhead.push(d.ms - own);
+    serverOverhead.push(d.serverMs - own);
+  }
+
+  // 2. Mix with 90 % repeats of answered (sample, provider) pairs.
+  const answered = cold.filter((d) => d.status === 200).map((d) => d.job);
+  const mixJobs: Job[] = Array.from({ length: MIX }, (_, i) =>
+    rand() < 0.9 && answered.length > 0
+      ? answered[Math.floor(rand() * answered.length)]!
+      : { sample: newSample(), provider: AI_PROVIDERS[i % AI_PROVIDERS.length]! },
+  );
+  const before = await counters();
+  const mix = await replay(mixJobs, RATE);
+  const after = await counters();
+  stop();
+
+  const hits = after.hits - before.hits;
+  const misses = after.misses - before.misses;
+  const hitRate = hits / Math.max(1, hits + misses);
+  const cachedMs = mix.filter((d) => d.cached).map((d) => d.ms);
+  const errors = [...cold, ...mix].filter((d) => d.status !== 200).length;
+  const report = {
+    setup: {
+      providers: [...AI_PROVIDERS],
+      stubLatencyMs: '1000-4000 uniform',
+      cold: { requests: COLD, perSec: COLD_RATE },
+      mix: { requests: MIX, perSec: RATE, repeatShare: 0.9 },
+      processes: 'client, server and stub in three processes, HTTP/1.1 keep-alive on loopback',
+      cache: 'in-process LRU',
+    },
+    cold: {
+      clientMs: stats(cold.map((d) => d.ms)),
+      stubOwnMs: stats(stubMs),
+      proxyOverheadMs: stats(overhead),
+      serverSideOverheadMs: stats(serverOverhead),
+    },
+    cachedCalls: { clientMs: stats(cachedMs) },
+    mix: { hits, misses, hitRate: r2(hitRate) },
+    errors,
+    targets: {
+      proxyOverheadP95Ms: { target: 5, value: r2(pct(overhead, 0.95)), ok: pct(overhead, 0.95) <= 5 },
+      cachedP95Ms: { target: 20, value: r2(pct(cachedMs, 0.95)), ok: pct(cachedMs, 0.95) <= 20 },
+      hitRate: { target: 0.9, value: r2(hitRate), ok: hitRate >= 0.9 },
+    },
+    wallSec: r2((performance.now() - started) / 1000),
+  };
+
+  console.log(JSON.stringify(report, null, 2));
+  if (!JSON_ONLY) {
+    const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
+    const c = report.cold;
+    console.log(`
+AI proxy benchmark: ${report.wallSec} s, ${errors} errors
+  cold calls      p50 ${c.clientMs.p50} ms, p95 ${c.clientMs.p95} ms   (stub's own time p50 ${c.stubOwnMs.p50} ms)
+  proxy overhead  p50 ${c.proxyOverheadMs.p50} ms, p95 ${c.proxyOverheadMs.p95} ms   target <= 5 ms: ${ok(report.targets.proxyOverheadP95Ms.ok)}
+  cached calls    p50 ${report.cachedCalls.clientMs.p50} ms, p95 ${report.cachedCalls.clientMs.p95} ms   target <= 20 ms: ${ok(report.targets.cachedP95Ms.ok)}
+  hit rate        ${(hitRate * 100).toFixed(1)} % (${hits}/${hits + misses}) with 90 % repeats   target >= 90 %: ${ok(report.targets.hitRate.ok)}`);
+  }
+  process.exitCode = errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,163 @@
+import type { Locator, Page } from 'playwright-core';
+import type { FileSpec } from '../fixtures';
+
+export type RowValues = { name: string; type: string; bpm: string; key: string; root: string; error: string | null };
+
+/** Page object for the library screen; specs talk to it, not to selectors. */
+export class LibraryPage {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  async open(query = ''): Promise<void> {
+    await this.page.goto(`${this.baseUrl}${query}`);
+    await this.waitReady();
+  }
+
+  async waitReady(): Promise<void> {
+    await this.page.waitForSelector('html[data-ready="1"]', { timeout: 30_000 });
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.waitReady();
+  }
+
+  /** Drops files on the window the way a drag from the desktop does (DataTransfer with Files). */
+  async drop(files: FileSpec[]): Promise<void> {
+    const payload = files.map((f) => ({ name: f.name, type: f.type ?? '', b64: Buffer.from(f.bytes).toString('base64') }));
+    await this.page.evaluate((list) => {
+      const dt = new DataTransfer();
+      for (const f of list) {
+        const bin = atob(f.b64);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        dt.items.add(new File([bytes], f.name, { type: f.type, lastModified: 1_700_000_000_000 }));
+      }
+      const zone = document.querySelector('[data-testid="drop-zone"]')!;
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, payload);
+  }
+
+  /** Picks files from disk through the "Add files" input. */
+  async addFiles(paths: string[]): Promise<void> {
+    await this.page.locator('[data-testid="file-input"]').setInputFiles(paths);
+  }
+
+  /** Waits until nothing is queued, running or unsaved. */
+  async waitForImportIdle(timeout = 60_000): Promise<void> {
+    await this.page.waitForFunction(
+      () => {
+        const sm = (globalThis as unknown as { __samplemind?: { importer: { progress(): { isActive: boolean; running: number; total: number } } } }).__samplemind;
+        const p = sm?.importer.progress();
+        return !!p && !p.isActive && p.running === 0;
+      },
+      undefined,
+      { timeout, polling: 200 },
+    );
+  }
+
+  progress() {
+    return this.page.evaluate(() =>
+      (globalThis as unknown as { __samplemind: { importer: { progress(): Record<string, number | boolean | null> } } }).__samplemind.importer.progress(),
+    );
+  }
+
+  rows(): Locator {
+    return this.page.locator('[role="row"][data-file-id]');
+  }
+
+  row(name: string): Locator {
+    return this.page.locator('[role="row"][data-file-id]').filter({ has: this.page.locator('.name', { hasText: new RegExp(`^${escape(name)}$`) }) });
+  }
+
+  /** Names of the rows in display order (the test libraries fit on one screen). */
+  async rowNames(): Promise<string[]> {
+    await this.page.waitForTimeout(50);
+    return this.page.$$eval('[role="row"][data-file-id]', (rows) =>
+      rows
+        .map((r) => ({ y: (r as HTMLElement).getBoundingClientRect().top, name: r.querySelector('.name')?.textContent ?? '' }))
+        .sort((a, b) => a.y - b.y)
+        .map((r) => r.name),
+    );
+  }
+
+  async rowValues(name: string): Promise<RowValues> {
+    const row = this.row(name);
+    await row.waitFor();
+    return row.evaluate((el) => {
+      const text = (col: string) => el.querySelector(`[data-col="${col}"]`)?.textContent?.trim() ?? '';
+      return {
+        name: el.querySelector('.name')?.textContent ?? '',
+        type: text('type'),
+        bpm: text('bpm'),
+        key: text('key'),
+        root: text('root'),
+        error: el.querySelector('[data-testid="row-error"]')?.textContent ?? null,
+      };
+    });
+  }
+
+  async viewCount(): Promise<number> {
+    return Number(await this.page.locator('[data-testid="view-count"]').textContent());
+  }
+
+  async search(text: string): Promise<void> {
+    await this.page.locator('[data-testid="search"]').fill(text);
+    await this.page.waitForFunction((t) => new URLSearchParams(location.search).get('q') === (t || null), text);
+  }
+
+  async toggleType(type: string): Promise<void> {
+    await this.page.locator(`[data-testid="type-${type}"]`).click();
+  }
+
+  async setBpmRange(min: number | null, max: number | null, halfDouble = false): Promise<void> {
+    await this.page.locator('[data-testid="bpm-min"]').fill(min === null ? '' : String(min));
+    await this.page.locator('[data-testid="bpm-max"]').fill(max === null ? '' : String(max));
+    const box = this.page.locator('[data-testid="bpm-halfdouble"]');
+    if ((await box.isChecked()) !== halfDouble) await box.click();
+  }
+
+  async sortBy(field: string): Promise<void> {
+    await this.page.locator(`[data-sort="${field}"]`).click();
+  }
+
+  async select(name: string, modifiers: ('Shift' | 'Control')[] = []): Promise<void> {
+    await this.row(name).click({ modifiers });
+  }
+
+  async addTag(tag: string): Promise<void> {
+    const input = this.page.locator('[data-testid="tag-input"]');
+    await input.fill(tag);
+    await input.press('Enter');
+  }
+
+  async newCollection(name: string): Promise<void> {
+    await this.page.locator('[data-testid="collection-add"]').selectOption('new');
+    const input = this.page.locator('[data-testid="collection-name"]');
+    await input.fill(name);
+    await input.press('Enter');
+  }
+
+  async isPlaying(): Promise<boolean> {
+    return this.page.evaluate(() => {
+      const p = (globalThis as unknown as { __samplemindPlayer?: { state: { isPlaying: boolean }; context: AudioContext | null } }).__samplemindPlayer;
+      return !!p && p.state.isPlaying && p.context?.state === 'running';
+    });
+  }
+
+  /** Clicks a download button and returns the downloaded file's text. */
+  async download(testId: string): Promise<string> {
+    const [dl] = await Promise.all([this.page.waitForEvent('download'), this.page.locator(`[data-testid="${testId}"]`).click()]);
+    const stream = await dl.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}
+
+function escape(s: string) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
