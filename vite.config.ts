@@ -44,7 +44,11 @@ export default defineConfig({
   publicDir: here('./public'),
   // Relative base: the same build is served at / by `vite preview` and under a prefix by server-lite.
   base: './',
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    plugins: () => [pureContract()],
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
   build: {
     outDir: here('./web-app/dist'),
     emptyOutDir: true,
@@ -54,6 +58,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
     minify: 'terser',
     rolldownOptions: {
+      // The timing report is noise on a shared 2-core machine.
+      checks: { bundlerTimings: false },
       treeshake: {
         manualPureFunctions: ['z'],
         moduleSideEffects: [{ test: /[\\/]contract[\\/]src[\\/]/, sideEffects: false }],

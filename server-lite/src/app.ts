@@ -56,9 +56,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     ({ schema }) => compileSerializer(schema as z.ZodType) as (data: unknown) => string,
   );
   app.decorate('config', config);
-  app.addHook('onSend', async (req, reply) => {
-    reply.header('x-request-id', req.id);
-  });
 
   // external
   await app.register(errorsPlugin);

@@ -8,11 +8,25 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { downmix, openAudio, StreamResampler } from '../src/decode/index';
-import { encodeAiff, encodeFlac, encodeMp3, encodeOggVorbis, encodeWav, noiseBurst, progression, repeat } from '../src/testing/index';
+import {
+  encodeAiff,
+  encodeFlac,
+  encodeMp3,
+  encodeOggVorbis,
+  encodeWav,
+  noiseBurst,
+  progression,
+  repeat,
+} from '../src/testing/index';
 
 const SECONDS = 20;
 const rate = 44100;
-const music = progression('A', 'minor', [1, 6, 4, 5, 1, 6, 4, 5], { bpm: 96, beatsPerChord: 2.5, sampleRate: rate, amplitude: 0.6 });
+const music = progression('A', 'minor', [1, 6, 4, 5, 1, 6, 4, 5], {
+  bpm: 96,
+  beatsPerChord: 2.5,
+  sampleRate: rate,
+  amplitude: 0.6,
+});
 const left = repeat(music, Math.ceil((SECONDS * rate) / music.length)).subarray(0, SECONDS * rate);
 const right = noiseBurst(SECONDS, { sampleRate: rate, amplitude: 0.05 }).map((x, i) => x + left[i]);
 
@@ -51,13 +65,15 @@ for (const inRate of [44100, 48000, 96000, 8000]) {
   const r = new Float32Array(n).map((_, i) => right[i % right.length]);
   const ms = best(() => {
     const rs = new StreamResampler(inRate, 22050);
-    for (let at = 0; at < n; at += 65536) rs.push(downmix([l.subarray(at, at + 65536), r.subarray(at, at + 65536)]));
+    for (let at = 0; at < n; at += 65536)
+      rs.push(downmix([l.subarray(at, at + 65536), r.subarray(at, at + 65536)]));
     rs.flush();
   });
   report(`downmix + resample stereo ${inRate} → 22050`, ms, SECONDS);
 }
 const dm = best(() => {
-  for (let at = 0; at < left.length; at += 65536) downmix([left.subarray(at, at + 65536), right.subarray(at, at + 65536)]);
+  for (let at = 0; at < left.length; at += 65536)
+    downmix([left.subarray(at, at + 65536), right.subarray(at, at + 65536)]);
 });
 report('downmix alone, stereo 44100', dm, SECONDS);
 

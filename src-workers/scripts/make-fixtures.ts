@@ -12,6 +12,11 @@ const out = resolve(process.argv[2] ?? join(here, '..', '.fixtures'));
 await mkdir(out, { recursive: true });
 const fixtures = await buildFixtures();
 for (const f of fixtures) await writeFile(join(out, f.name), f.bytes);
-const index = fixtures.map(({ name, description, expect, bytes }) => ({ name, bytes: bytes.length, description, expect }));
+const index = fixtures.map(({ name, description, expect, bytes }) => ({
+  name,
+  bytes: bytes.length,
+  description,
+  expect,
+}));
 await writeFile(join(out, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
 process.stdout.write(`wrote ${fixtures.length} fixtures to ${out}\n`);

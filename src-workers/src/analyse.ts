@@ -55,12 +55,20 @@ export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseO
     throw new AnalysisFailure('too-long', `the file is ${mb(bytes.byteLength)} MB; the limit is ${mb(limits.maxBytes)} MB`);
   }
   const deadline = started + limits.timeLimitMs;
-  const checkpoint = () => {
+  let lastYield = started;
+  // Cancellation arrives as a message, which a busy worker only sees if it yields to the event
+  // loop now and then (awaiting resolved promises does not): every ~20 ms of work, not per chunk.
+  const checkpoint = async () => {
+    if (performance.now() - lastYield > 20) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
     if (options.signal?.aborted) throw new AnalysisFailure('aborted', 'analysis was cancelled');
     if (performance.now() > deadline) {
       throw new AnalysisFailure('timeout', `analysis took longer than ${limits.timeLimitMs / 1000} s`);
     }
   };
+  await checkpoint();
 
   const contentHash = options.contentHash ?? (await xxhash128(bytes));
   const source = await openAudio(bytes, { fileName: options.path });
@@ -87,7 +95,7 @@ export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseO
     monoLength += part.length;
   };
   for await (const chunk of source.chunks()) {
-    checkpoint();
+    await checkpoint();
     frames += chunk[0]?.length ?? 0;
     if (frames > maxFrames) throw new AnalysisFailure('too-long', tooLongMessage(frames / info.sampleRate, limits.maxDurationSec));
     meter.push(chunk);
@@ -108,18 +116,18 @@ export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseO
   const claimed = mergeClaims(source.claimed, options.path ? claimsFromPath(options.path) : {});
 
   const levels = meter.finish();
-  checkpoint();
+  await checkpoint();
   const rawTempo = analyseTempo(ctx);
-  ctx.checkpoint();
+  await checkpoint();
   const loop = detectLoop(ctx, rawTempo);
   const tempo = loop.isLoop
     ? reconcileTempo(rawTempo, claimed, warnings)
     : { ...rawTempo, bpm: null, beats: null, bars: null, beatsPerBar: null };
-  ctx.checkpoint();
+  await checkpoint();
   const rawKey = analyseKey(ctx);
-  ctx.checkpoint();
+  await checkpoint();
   const pitch = loop.isLoop ? { midiNote: null, cents: null, frequencyHz: null, confidence: 0 } : analysePitch(ctx);
-  ctx.checkpoint();
+  await checkpoint();
   const envelope = analyseEnvelope(ctx);
   const spectral = analyseSpectral(ctx);
   const measured: Measured = { levels, loop, tempo, key: rawKey, pitch, envelope, spectral };
@@ -127,7 +135,7 @@ export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseO
   // A key means nothing for unpitched drums; keep the tonal reading for everything else.
   const key = DRUM_TYPES.has(type.label) || levels.isSilent ? NO_KEY : reconcileKey(withCamelot(rawKey), claimed, warnings);
   const features = featureVector(ctx, { ...measured, key });
-  ctx.checkpoint();
+  await checkpoint();
 
   return {
     analyserVersion: ANALYSER_VERSION,
@@ -172,6 +180,18 @@ function removeDcOffset(signal: Float32Array, length: number): void {
     prevIn = x;
     signal[i] = prevOut;
   }
+}
+
+/** A macrotask boundary, so queued messages (e.g. cancel) are delivered. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 function withCamelot(key: Key): Key {

@@ -31,7 +31,8 @@ export type SpectralFrames = {
   flatness: Float32Array;
   /**
    * Spectral change from the previous frame: L2 norm of the positive part of the difference of
-   * unit-norm magnitude spectra, 0..1. Level-independent; 0 for the first frame.
+   * unit-norm magnitude spectra, 0..1. Level-independent; 1 for sound after digital silence or
+   * at the start of the file.
    */
   flux: Float32Array;
   /** Zero crossings per second in the hop-long block at the centre of each frame (time domain). */
@@ -80,7 +81,10 @@ export function computeSpectralFrames(spec: Spectrogram, mono: Float32Array): Sp
     energy[f] = sum;
     if (sum > maxEnergy) maxEnergy = sum;
     const norm = Math.sqrt(sum);
-    if (f > 0 && norm > 0 && prevNorm > 0) {
+    // Sound after digital silence (or at the very start) is a wholly new spectrum: flux 1. This
+    // keeps a sound's mean flux the same with or without leading silence.
+    if (norm > 0 && prevNorm === 0) flux[f] = 1;
+    else if (norm > 0) {
       // Positive spectral change between unit-norm spectra (onsets, not decays).
       const po = o - bins;
       const a = 1 / norm;
@@ -181,4 +185,29 @@ export function weightedMean(values: Float32Array, weights: Float32Array, active
     den += weights[f];
   }
   return den > 0 ? num / den : 0;
+}
+
+/**
+ * Energy per frequency band per frame: frames x (edgesHz.length + 1), bands split at the given
+ * ascending edges (the first band starts at 0 Hz, the last ends at Nyquist). Sums of squared
+ * magnitudes, on the same scale as SpectralFrames.energy.
+ */
+export function bandEnergyFrames(spec: Spectrogram, edgesHz: readonly number[]): Float32Array {
+  const { frames, bins, magnitudes, binHz } = spec;
+  const bands = edgesHz.length + 1;
+  const bandOf = new Uint8Array(bins);
+  for (let k = 0, b = 0; k < bins; k++) {
+    while (b < edgesHz.length && k * binHz >= edgesHz[b]) b++;
+    bandOf[k] = b;
+  }
+  const out = new Float32Array(frames * bands);
+  for (let f = 0; f < frames; f++) {
+    const o = f * bins;
+    const r = f * bands;
+    for (let k = 0; k < bins; k++) {
+      const m = magnitudes[o + k];
+      out[r + bandOf[k]] += m * m;
+    }
+  }
+  return out;
 }

@@ -128,7 +128,14 @@ function peakAndSquares(data: Float32Array, stats: Float64Array): void {
  * K-filter frames [from, to) of one channel (shelf then RLB high-pass, transposed direct form II,
  * state at state[o..o+4)), returning the sum of squared outputs.
  */
-function kFilter(data: Float32Array, from: number, to: number, c: Float64Array, state: Float64Array, o: number): number {
+function kFilter(
+  data: Float32Array,
+  from: number,
+  to: number,
+  c: Float64Array,
+  state: Float64Array,
+  o: number,
+): number {
   const b0 = c[0];
   const b1 = c[1];
   const b2 = c[2];

@@ -59,6 +59,12 @@ describe('analysePitch', () => {
     expectNote(tone, 62);
   });
 
+  it('reads a note that swells to its end', () => {
+    const swell = harmonicTone(midiToHz(48), { durationSec: 1.5, decay: 0 });
+    for (let i = 0; i < swell.length; i++) swell[i] *= (i / swell.length) ** 2;
+    expectNote(swell, 48);
+  });
+
   it('reports no pitch, or a doubtful one, for noise', () => {
     const p = pitchOf(whiteNoise(1));
     expect(p.midiNote === null || p.confidence < 0.2).toBe(true);

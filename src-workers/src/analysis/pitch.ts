@@ -100,13 +100,16 @@ function selectFrames(x: Float32Array, sr: number): FrameRef[] {
   }
   if (peak < 1e-10) return [];
   const floor = peak * 10 ** (SUSTAIN_FLOOR_DB / 10);
-  const first = peakAt + Math.ceil((ATTACK_SKIP_SEC * sr) / ENV_HOP);
-  let last = first;
-  const limit = Math.min(n - 1, first + Math.floor((MAX_SPAN_SEC * sr) / ENV_HOP));
-  while (last + 1 <= limit && env[last + 1] >= floor) last++;
-  // Frames start at envelope hops; the frame must start inside the sustained region.
-  const startFirst = first * ENV_HOP;
-  const startLast = Math.max(startFirst, Math.min(last * ENV_HOP, x.length - FRAME));
+  // The sustained region: from just after the attack to where the sound falls below the floor.
+  const span = Math.floor((MAX_SPAN_SEC * sr) / ENV_HOP);
+  let last = peakAt;
+  while (last + 1 < n && last + 1 - peakAt <= span && env[last + 1] >= floor) last++;
+  let first = Math.min(last, peakAt + Math.ceil((ATTACK_SKIP_SEC * sr) / ENV_HOP));
+  // A sound that swells to its end has no room after the peak: read the swell before it.
+  const frameHops = FRAME / ENV_HOP;
+  while (last + 1 - first < frameHops && first > 0 && env[first - 1] >= floor) first--;
+  const startFirst = Math.max(0, Math.min(first * ENV_HOP, x.length - FRAME));
+  const startLast = Math.max(startFirst, Math.min((last + 1) * ENV_HOP - FRAME, x.length - FRAME));
   const count = Math.max(1, Math.min(MAX_FRAMES, Math.floor((startLast - startFirst) / (FRAME / 4)) + 1));
   const out: FrameRef[] = [];
   for (let k = 0; k < count; k++) {

@@ -41,7 +41,12 @@ describe('AIFF and AIFF-C', () => {
       it(`AIFF ${bits}-bit, ${channelCount} channel(s)`, async () => {
         const input = Array.from({ length: channelCount }, (_, c) => signal(2000, bits + c));
         const source = await openAudio(encodeAiff(input, 44100, { bits }));
-        expect(source.info).toMatchObject({ container: 'aiff', codec: `pcm-s${bits}`, bitDepth: bits, channels: channelCount });
+        expect(source.info).toMatchObject({
+          container: 'aiff',
+          codec: `pcm-s${bits}`,
+          bitDepth: bits,
+          channels: channelCount,
+        });
         const { channels, frames } = await decodeAll(source);
         expect(frames).toBe(2000);
         for (let c = 0; c < channelCount; c++) {
@@ -80,7 +85,9 @@ describe('AIFF and AIFF-C', () => {
 
   it('honours the SSND offset and any chunk order', async () => {
     const x = signal(800, 3);
-    const source = await openAudio(encodeAiff([x], 44100, { ssndOffset: 6, order: ['SSND', 'NAME', 'COMM'], name: 'n' }));
+    const source = await openAudio(
+      encodeAiff([x], 44100, { ssndOffset: 6, order: ['SSND', 'NAME', 'COMM'], name: 'n' }),
+    );
     const { channels } = await decodeAll(source);
     expect(channels[0][5]).toBeCloseTo(quantised(x, 16)[5], 7);
   });
@@ -120,7 +127,9 @@ describe('AIFF and AIFF-C', () => {
     const zeroChannels = await failure(encodeAiff([signal(100, 1)], 44100, { channelsOverride: 0 }));
     expect(zeroChannels.code).toBe('corrupt');
     expect(zeroChannels.message).toMatch(/0 channels/);
-    expect((await failure(encodeAiff([signal(100, 1)], 44100, { sampleRateOverride: 0 }))).code).toBe('corrupt');
+    expect((await failure(encodeAiff([signal(100, 1)], 44100, { sampleRateOverride: 0 }))).code).toBe(
+      'corrupt',
+    );
   });
 
   it('a COMM chunk claiming more frames than the file holds decodes what is there', async () => {

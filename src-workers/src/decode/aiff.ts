@@ -61,10 +61,12 @@ function open(b: Uint8Array): AudioSource {
     const body = p + 8;
     const end = Math.min(b.length, body + size);
     if (id === 'COMM') {
-      if (end - body < 18) throw new AnalysisFailure('corrupt', 'the AIFF COMM chunk is too short to describe the audio');
+      if (end - body < 18)
+        throw new AnalysisFailure('corrupt', 'the AIFF COMM chunk is too short to describe the audio');
       let compression = 'NONE';
       if (isAifc) {
-        if (end - body < 22) throw new AnalysisFailure('corrupt', 'the AIFF-C COMM chunk has no compression type');
+        if (end - body < 22)
+          throw new AnalysisFailure('corrupt', 'the AIFF-C COMM chunk has no compression type');
         compression = String.fromCharCode(...b.subarray(body + 18, body + 22));
       }
       comm = {
@@ -86,14 +88,21 @@ function open(b: Uint8Array): AudioSource {
     p = body + size + (size & 1);
   }
 
-  if (!comm) throw new AnalysisFailure('corrupt', 'the AIFF file has no COMM chunk: its sample format is unknown');
+  if (!comm)
+    throw new AnalysisFailure('corrupt', 'the AIFF file has no COMM chunk: its sample format is unknown');
   const { channels, sampleRate, compression } = comm;
   if (channels === 0) throw new AnalysisFailure('corrupt', 'the AIFF header says the file has 0 channels');
   if (channels > MAX_CHANNELS) {
-    throw new AnalysisFailure('unsupported-format', `the AIFF header says ${channels} channels; SampleMind decodes up to ${MAX_CHANNELS}`);
+    throw new AnalysisFailure(
+      'unsupported-format',
+      `the AIFF header says ${channels} channels; SampleMind decodes up to ${MAX_CHANNELS}`,
+    );
   }
   if (!(sampleRate >= 1000 && sampleRate <= 1_000_000)) {
-    throw new AnalysisFailure('corrupt', `the AIFF header gives an impossible sample rate (${sampleRate} Hz)`);
+    throw new AnalysisFailure(
+      'corrupt',
+      `the AIFF header gives an impossible sample rate (${sampleRate} Hz)`,
+    );
   }
   const kind = COMPRESSIONS[compression];
   if (!kind) {
@@ -104,23 +113,41 @@ function open(b: Uint8Array): AudioSource {
   }
   let bytesPerSample = kind.bytes ?? Math.ceil(comm.sampleSize / 8);
   if (kind.encoding === 'int' && kind.bytes === undefined && (comm.sampleSize < 1 || comm.sampleSize > 32)) {
-    throw new AnalysisFailure('corrupt', `the AIFF header gives an impossible sample size (${comm.sampleSize} bits)`);
+    throw new AnalysisFailure(
+      'corrupt',
+      `the AIFF header gives an impossible sample size (${comm.sampleSize} bits)`,
+    );
   }
   bytesPerSample = Math.max(1, bytesPerSample);
   const blockAlign = bytesPerSample * channels;
-  const layout: PcmLayout = { encoding: kind.encoding, bytesPerSample, bigEndian: kind.bigEndian, channels, blockAlign };
+  const layout: PcmLayout = {
+    encoding: kind.encoding,
+    bytesPerSample,
+    bigEndian: kind.bigEndian,
+    channels,
+    blockAlign,
+  };
 
   if (comm.frames === 0) throw new AnalysisFailure('empty', 'the AIFF file holds no audio frames');
   if (!ssnd) throw new AnalysisFailure('corrupt', 'the AIFF file has no SSND chunk (no sound data)');
   const available = Math.max(0, Math.floor((ssnd.end - ssnd.start) / blockAlign));
   const frames = Math.min(available, comm.frames);
   if (frames === 0) {
-    throw new AnalysisFailure('corrupt', `the AIFF file is cut off: its header promises ${comm.frames} frames but none are present`);
+    throw new AnalysisFailure(
+      'corrupt',
+      `the AIFF file is cut off: its header promises ${comm.frames} frames but none are present`,
+    );
   }
 
   const claims = aiffClaims(chunks, frames);
   const bitDepth =
-    kind.encoding === 'int' ? Math.min(comm.sampleSize, bytesPerSample * 8) : kind.encoding === 'float' ? bytesPerSample * 8 : kind.encoding === 'uint8' ? 8 : 16;
+    kind.encoding === 'int'
+      ? Math.min(comm.sampleSize, bytesPerSample * 8)
+      : kind.encoding === 'float'
+        ? bytesPerSample * 8
+        : kind.encoding === 'uint8'
+          ? 8
+          : 16;
   return pcmSource(
     b,
     {

@@ -29,7 +29,8 @@ export class ClaimsBuilder {
   }
 
   bpm(value: number, source: string): void {
-    if (Number.isFinite(value) && value >= 20 && value <= 400) this.set('bpm', Math.round(value * 1000) / 1000, source);
+    if (Number.isFinite(value) && value >= 20 && value <= 400)
+      this.set('bpm', Math.round(value * 1000) / 1000, source);
   }
 
   keyText(text: string | null | undefined, source: string): void {
@@ -41,7 +42,11 @@ export class ClaimsBuilder {
     if (Number.isInteger(note) && note >= 0 && note <= 127) this.set('rootNote', note, source);
   }
 
-  text(field: 'title' | 'artist' | 'genre' | 'comment', value: string | null | undefined, source: string): void {
+  text(
+    field: 'title' | 'artist' | 'genre' | 'comment',
+    value: string | null | undefined,
+    source: string,
+  ): void {
     if (value === null || value === undefined) return;
     // A tag holds at most a line or two; cap what we carry around.
     this.set(field, value.trim().slice(0, 1000), source);

@@ -41,7 +41,21 @@ describe('keys written in metadata fields', () => {
   for (const [text, tonic, scale] of good) {
     it(`"${text}" → ${tonic} ${scale}`, () => expect(parseKeyText(text)).toEqual({ tonic, scale }));
   }
-  for (const text of ['', 'o', 'off', 'H', 'X minor', 'Am7', 'Cmaj7', '13A', '0B', 'none', 'Key: A', 'A dorian', 'Hm']) {
+  for (const text of [
+    '',
+    'o',
+    'off',
+    'H',
+    'X minor',
+    'Am7',
+    'Cmaj7',
+    '13A',
+    '0B',
+    'none',
+    'Key: A',
+    'A dorian',
+    'Hm',
+  ]) {
     it(`"${text}" is not a key`, () => expect(parseKeyText(text)).toBeNull());
   }
 });
@@ -62,7 +76,10 @@ describe('ID3v2', () => {
       return concatBytes(utf8Bytes(id), new Uint8Array([0, 0, body.length]), body);
     };
     const frames = concatBytes(frame('TBP', '100'), frame('TT2', 'Old'), frame('TKE', 'Gm'));
-    const tag = concatBytes(new ByteWriter().ascii('ID3').u8(2).u8(0).u8(0).bytes([0, 0, 0, frames.length]).result(), frames);
+    const tag = concatBytes(
+      new ByteWriter().ascii('ID3').u8(2).u8(0).u8(0).bytes([0, 0, 0, frames.length]).result(),
+      frames,
+    );
     const claims = new ClaimsBuilder();
     addId3Claims(tag, claims);
     expect(claims.claims).toMatchObject({ bpm: 100, title: 'Old', key: { tonic: 'G', scale: 'minor' } });
@@ -73,7 +90,10 @@ describe('ID3v2', () => {
     const frame = concatBytes(utf8Bytes('TBPM'), new Uint8Array([0, 0, 0, body.length, 0, 0]), body);
     // Insert an unsync 00 after an FF inside a padding area the parser must skip over correctly.
     const unsynced = concatBytes(frame, new Uint8Array([0xff, 0x00, 0x00]));
-    const tag = concatBytes(new ByteWriter().ascii('ID3').u8(3).u8(0).u8(0x80).bytes([0, 0, 0, unsynced.length]).result(), unsynced);
+    const tag = concatBytes(
+      new ByteWriter().ascii('ID3').u8(3).u8(0).u8(0x80).bytes([0, 0, 0, unsynced.length]).result(),
+      unsynced,
+    );
     expect(readId3Frames(tag).get('TBPM')).toBeDefined();
   });
 
@@ -98,12 +118,16 @@ describe('ID3v2', () => {
   });
 
   it('reads TXXX BPM and KEY when the standard frames are missing', () => {
-    const txxx = (description: string, value: string) => concatBytes(new Uint8Array([3]), utf8Bytes(description), new Uint8Array([0]), utf8Bytes(value));
+    const txxx = (description: string, value: string) =>
+      concatBytes(new Uint8Array([3]), utf8Bytes(description), new Uint8Array([0]), utf8Bytes(value));
     const frames = [txxx('BPM', '95'), txxx('initialkey', 'Fm')].map((body) =>
       concatBytes(utf8Bytes('TXXX'), new Uint8Array([0, 0, 0, body.length, 0, 0]), body),
     );
     const all = concatBytes(...frames);
-    const tag = concatBytes(new ByteWriter().ascii('ID3').u8(4).u8(0).u8(0).bytes([0, 0, 0, all.length]).result(), all);
+    const tag = concatBytes(
+      new ByteWriter().ascii('ID3').u8(4).u8(0).u8(0).bytes([0, 0, 0, all.length]).result(),
+      all,
+    );
     const claims = new ClaimsBuilder();
     addId3Claims(tag, claims);
     expect(claims.claims).toMatchObject({ bpm: 95, key: { tonic: 'F', scale: 'minor' } });
@@ -127,7 +151,12 @@ describe('RIFF metadata chunks', () => {
 
   it('acid: a loop with tempo and root note', async () => {
     const source = await openAudio(encodeWav([x], 44100, { acid: { tempo: 126, beats: 8, rootNote: 57 } }));
-    expect(source.claimed).toMatchObject({ bpm: 126, isLoop: true, rootNote: 57, sources: { bpm: 'acid', isLoop: 'acid', rootNote: 'acid' } });
+    expect(source.claimed).toMatchObject({
+      bpm: 126,
+      isLoop: true,
+      rootNote: 57,
+      sources: { bpm: 'acid', isLoop: 'acid', rootNote: 'acid' },
+    });
   });
 
   it('acid: a one-shot claims no tempo, and the root note only when its flag is set', async () => {
@@ -138,20 +167,43 @@ describe('RIFF metadata chunks', () => {
   });
 
   it('smpl: unity note and loops, end made exclusive', async () => {
-    const source = await openAudio(encodeWav([x], 44100, { smpl: { unityNote: 48, loops: [{ start: 10, end: 2000 }] } }));
-    expect(source.claimed).toMatchObject({ rootNote: 48, loopPoints: [{ start: 10, end: 2001 }], sources: { rootNote: 'smpl' } });
+    const source = await openAudio(
+      encodeWav([x], 44100, { smpl: { unityNote: 48, loops: [{ start: 10, end: 2000 }] } }),
+    );
+    expect(source.claimed).toMatchObject({
+      rootNote: 48,
+      loopPoints: [{ start: 10, end: 2001 }],
+      sources: { rootNote: 'smpl' },
+    });
   });
 
   it('acid root note wins over smpl; ID3 tempo loses to acid', async () => {
     const source = await openAudio(
-      encodeWav([x], 44100, { acid: { tempo: 100, rootNote: 60 }, smpl: { unityNote: 62 }, id3: id3v2({ TBPM: '50', TKEY: 'Am' }) }),
+      encodeWav([x], 44100, {
+        acid: { tempo: 100, rootNote: 60 },
+        smpl: { unityNote: 62 },
+        id3: id3v2({ TBPM: '50', TKEY: 'Am' }),
+      }),
     );
-    expect(source.claimed).toMatchObject({ bpm: 100, rootNote: 60, key: { tonic: 'A', scale: 'minor' }, sources: { key: 'id3' } });
+    expect(source.claimed).toMatchObject({
+      bpm: 100,
+      rootNote: 60,
+      key: { tonic: 'A', scale: 'minor' },
+      sources: { key: 'id3' },
+    });
   });
 
   it('LIST/INFO: UTF-8 and Latin-1 text', async () => {
-    const source = await openAudio(encodeWav([x], 44100, { info: { INAM: 'Café loop', IART: 'Zoë', IGNR: 'Techno', ICMT: 'ok' } }));
-    expect(source.claimed).toMatchObject({ title: 'Café loop', artist: 'Zoë', genre: 'Techno', comment: 'ok', sources: { title: 'info' } });
+    const source = await openAudio(
+      encodeWav([x], 44100, { info: { INAM: 'Café loop', IART: 'Zoë', IGNR: 'Techno', ICMT: 'ok' } }),
+    );
+    expect(source.claimed).toMatchObject({
+      title: 'Café loop',
+      artist: 'Zoë',
+      genre: 'Techno',
+      comment: 'ok',
+      sources: { title: 'info' },
+    });
     const latin = encodeWav([x], 44100, { info: { INAM: 'Cafe' } });
     const at = latin.indexOf(0x43); // "C" of Cafe... replace "e" with Latin-1 é
     latin[at + 3] = 0xe9;

@@ -31,7 +31,13 @@ describe('FLAC decoding', () => {
     it(`${bits}-bit stereo decodes to exactly the quantised input`, async () => {
       const input = [signal(10_000, bits), signal(10_000, bits + 100)];
       const source = await openAudio(encodeFlac(input, 44100, { bits, blockSize: 4096 }));
-      expect(source.info).toMatchObject({ container: 'flac', codec: 'flac', bitDepth: bits, channels: 2, declaredFrames: 10_000 });
+      expect(source.info).toMatchObject({
+        container: 'flac',
+        codec: 'flac',
+        bitDepth: bits,
+        channels: 2,
+        declaredFrames: 10_000,
+      });
       const { channels, frames } = await decodeAll(source);
       expect(frames).toBe(10_000);
       for (let c = 0; c < 2; c++) {
@@ -99,7 +105,11 @@ describe('FLAC decoding', () => {
     const flac = encodeFlac([signal(3000, 4)], 44100, { blockSize: 1000 });
     const frames = [...flacFrames(flac, 0, { cut: false, damaged: 0 })];
     const at = flac.length - frames[2].length;
-    const withJunk = concatBytes(flac.subarray(0, at), new Uint8Array([1, 2, 0xff, 0xf8, 3]), flac.subarray(at));
+    const withJunk = concatBytes(
+      flac.subarray(0, at),
+      new Uint8Array([1, 2, 0xff, 0xf8, 3]),
+      flac.subarray(at),
+    );
     expect((await decodeAll(await openAudio(withJunk))).frames).toBe(2000);
     const tag = new Uint8Array(128);
     tag.set([0x54, 0x41, 0x47]);
@@ -116,7 +126,9 @@ describe('FLAC decoding', () => {
   });
 
   it('a damaged STREAMINFO with frames that refer to it is corrupt', async () => {
-    const err = await failure(encodeFlac([signal(2000, 5)], 44100, { streamInfo: { sampleRate: 0 }, rateFromStreamInfo: true }));
+    const err = await failure(
+      encodeFlac([signal(2000, 5)], 44100, { streamInfo: { sampleRate: 0 }, rateFromStreamInfo: true }),
+    );
     expect(err.code).toBe('corrupt');
     expect(err.message).toMatch(/STREAMINFO/);
   });

@@ -7,7 +7,12 @@ import type { AudioSource, SourceInfo } from './types';
 import { addVorbisCommentClaims } from './vorbis-comment';
 import { decoderFailure, FEED_BYTES, quietly, release, split } from './wasm-util';
 
-export type StreamInfo = { sampleRate: number; channels: number; bitsPerSample: number; totalSamples: number };
+export type StreamInfo = {
+  sampleRate: number;
+  channels: number;
+  bitsPerSample: number;
+  totalSamples: number;
+};
 
 /** STREAMINFO body (34 bytes): block sizes, frame sizes, then 20-bit rate, 3-bit channels-1, 5-bit bps-1, 36-bit total. */
 export function parseStreamInfo(s: Uint8Array): StreamInfo & { minBlock: number; maxBlock: number } {
@@ -16,7 +21,8 @@ export function parseStreamInfo(s: Uint8Array): StreamInfo & { minBlock: number;
   const sampleRate = (s[10] << 12) | (s[11] << 4) | (s[12] >> 4);
   const channels = ((s[12] >> 1) & 7) + 1;
   const bitsPerSample = (((s[12] & 1) << 4) | (s[13] >> 4)) + 1;
-  const totalSamples = (s[13] & 0x0f) * 2 ** 32 + (((s[14] << 24) | (s[15] << 16) | (s[16] << 8) | s[17]) >>> 0);
+  const totalSamples =
+    (s[13] & 0x0f) * 2 ** 32 + (((s[14] << 24) | (s[15] << 16) | (s[16] << 8) | s[17]) >>> 0);
   return { minBlock, maxBlock, sampleRate, channels, bitsPerSample, totalSamples };
 }
 
@@ -50,7 +56,8 @@ export async function openFlac(b: Uint8Array, start: number, id3: Uint8Array[]):
   let p = start + 4;
   let streamInfo: ReturnType<typeof parseStreamInfo> | null = null;
   for (let last = false; !last; ) {
-    if (p + 4 > b.length) throw new AnalysisFailure('corrupt', 'the FLAC file is cut off inside its metadata');
+    if (p + 4 > b.length)
+      throw new AnalysisFailure('corrupt', 'the FLAC file is cut off inside its metadata');
     last = (b[p] & 0x80) !== 0;
     const type = b[p] & 0x7f;
     const length = (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
@@ -80,7 +87,10 @@ export async function openFlac(b: Uint8Array, start: number, id3: Uint8Array[]):
   if (!validStreamInfo(streamInfo)) {
     const fromFrame = fromFrameHeader(b, audioStart);
     if (!fromFrame) {
-      throw new AnalysisFailure('corrupt', `the FLAC STREAMINFO block is damaged (sample rate ${streamInfo.sampleRate} Hz)`);
+      throw new AnalysisFailure(
+        'corrupt',
+        `the FLAC STREAMINFO block is damaged (sample rate ${streamInfo.sampleRate} Hz)`,
+      );
     }
     format = fromFrame;
     declared = null;
@@ -164,7 +174,8 @@ function flacFrameSource(
         }
         cut = scan.cut;
         finished = true;
-        if (decodedFrames === 0) throw new AnalysisFailure('corrupt', 'the FLAC file holds no decodable audio frames');
+        if (decodedFrames === 0)
+          throw new AnalysisFailure('corrupt', 'the FLAC file holds no decodable audio frames');
       } finally {
         release(decoder);
       }

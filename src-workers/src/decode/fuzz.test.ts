@@ -21,10 +21,15 @@ type Mutation =
   | { kind: 'insert'; at: number; bytes: number[] }
   | { kind: 'delete'; at: number; length: number };
 
-const INTERESTING_U32 = [0, 1, 2, 0x7f, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 44100, 65536];
+const INTERESTING_U32 = [
+  0, 1, 2, 0x7f, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 44100, 65536,
+];
 
 /** Offsets biased towards the header, where the parsers make their decisions. */
-const offset = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 127 }) }, { weight: 1, arbitrary: fc.nat(1 << 16) });
+const offset = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 127 }) },
+  { weight: 1, arbitrary: fc.nat(1 << 16) },
+);
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: offset, value: fc.integer({ min: 0, max: 255 }) }),
@@ -35,7 +40,11 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     bigEndian: fc.boolean(),
   }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(1 << 16) }),
-  fc.record({ kind: fc.constant('insert' as const), at: offset, bytes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 12 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: offset,
+    bytes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 12 }),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: offset, length: fc.integer({ min: 1, max: 16 }) }),
 );
 
@@ -90,18 +99,29 @@ async function run(bytes: Uint8Array): Promise<Outcome & { ms: number }> {
 const SEED_OFFSET = Number(process.env.SAMPLEMIND_FUZZ_SEED ?? 0);
 const SCALE = Number(process.env.SAMPLEMIND_FUZZ_SCALE ?? 1);
 
-async function fuzz(bases: Uint8Array[], runs: number, maxFramesPerByte: number, seed: number): Promise<void> {
+async function fuzz(
+  bases: Uint8Array[],
+  runs: number,
+  maxFramesPerByte: number,
+  seed: number,
+): Promise<void> {
   let slowest = 0;
   await fc.assert(
-    fc.asyncProperty(fc.integer({ min: 0, max: bases.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (which, muts) => {
-      const bytes = apply(bases[which], muts);
-      const outcome = await run(bytes);
-      slowest = Math.max(slowest, outcome.ms);
-      if (outcome.ok) {
-        // Never more audio than the bytes can carry: no allocation sized by a header field.
-        expect(outcome.frames * outcome.channels).toBeLessThanOrEqual(bytes.length * maxFramesPerByte + 4096);
-      }
-    }),
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: bases.length - 1 }),
+      fc.array(mutation, { minLength: 1, maxLength: 4 }),
+      async (which, muts) => {
+        const bytes = apply(bases[which], muts);
+        const outcome = await run(bytes);
+        slowest = Math.max(slowest, outcome.ms);
+        if (outcome.ok) {
+          // Never more audio than the bytes can carry: no allocation sized by a header field.
+          expect(outcome.frames * outcome.channels).toBeLessThanOrEqual(
+            bytes.length * maxFramesPerByte + 4096,
+          );
+        }
+      },
+    ),
     { numRuns: Math.round(runs * SCALE), seed: seed + SEED_OFFSET },
   );
   expect(slowest).toBeLessThan(2000);
@@ -114,9 +134,22 @@ describe('fuzzing the decoders with mutated files', () => {
   it('WAV: thousands of mutated headers decode or fail cleanly', async () => {
     const bases = [
       encodeWav([tone], 22050),
-      encodeWav(stereo, 22050, { format: 's24', acid: { tempo: 120 }, smpl: { unityNote: 60, loops: [{ start: 1, end: 50 }] } }),
-      encodeWav(stereo, 22050, { format: 'f32', extensible: true, info: { INAM: 'x', ICMT: 'y' }, order: ['LIST', 'fmt '] }),
-      encodeWav([tone], 22050, { format: 'u8', extra: [{ id: 'JUNK', body: new Uint8Array(5) }], order: ['JUNK', 'fmt '] }),
+      encodeWav(stereo, 22050, {
+        format: 's24',
+        acid: { tempo: 120 },
+        smpl: { unityNote: 60, loops: [{ start: 1, end: 50 }] },
+      }),
+      encodeWav(stereo, 22050, {
+        format: 'f32',
+        extensible: true,
+        info: { INAM: 'x', ICMT: 'y' },
+        order: ['LIST', 'fmt '],
+      }),
+      encodeWav([tone], 22050, {
+        format: 'u8',
+        extra: [{ id: 'JUNK', body: new Uint8Array(5) }],
+        order: ['JUNK', 'fmt '],
+      }),
       encodeWav([tone], 22050, { rifx: true, id3: id3v2({ TBPM: '100', TKEY: 'Am' }) }),
     ];
     // PCM: at most one frame per byte of 8-bit mono data.
@@ -126,7 +159,11 @@ describe('fuzzing the decoders with mutated files', () => {
   it('AIFF: thousands of mutated headers decode or fail cleanly', async () => {
     const bases = [
       encodeAiff([tone], 22050),
-      encodeAiff(stereo, 22050, { bits: 24, inst: { baseNote: 60, loop: { start: 10, end: 500 } }, name: 'n' }),
+      encodeAiff(stereo, 22050, {
+        bits: 24,
+        inst: { baseNote: 60, loop: { start: 10, end: 500 } },
+        name: 'n',
+      }),
       encodeAiff(stereo, 22050, { aifc: 'sowt', id3: id3v2({ TBPM: '90' }) }),
       encodeAiff([tone], 22050, { aifc: 'fl32', ssndOffset: 4 }),
       encodeAiff([tone], 22050, { bits: 8, annotation: 'abc' }),

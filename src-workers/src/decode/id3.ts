@@ -12,7 +12,8 @@ export function id3v2Length(b: Uint8Array, at = 0): number {
   return 10 + size + footer;
 }
 
-const syncsafe = (b: Uint8Array, at: number) => (b[at] << 21) | (b[at + 1] << 14) | (b[at + 2] << 7) | b[at + 3];
+const syncsafe = (b: Uint8Array, at: number) =>
+  (b[at] << 21) | (b[at + 1] << 14) | (b[at + 2] << 7) | b[at + 3];
 
 /** Undo ID3 unsynchronisation (FF 00 → FF). */
 function resync(b: Uint8Array): Uint8Array {
@@ -163,7 +164,10 @@ export function addId3Claims(tag: Uint8Array, claims: ClaimsBuilder): void {
   const frames = readId3Frames(tag);
   const source = 'id3';
   claims.bpmText(textFrame(frames, 'TBPM', 'TBP') ?? userText(frames, ['bpm', 'tempo']), source);
-  claims.keyText(textFrame(frames, 'TKEY', 'TKE') ?? userText(frames, ['key', 'initialkey', 'initial key']), source);
+  claims.keyText(
+    textFrame(frames, 'TKEY', 'TKE') ?? userText(frames, ['key', 'initialkey', 'initial key']),
+    source,
+  );
   claims.text('title', textFrame(frames, 'TIT2', 'TT2'), source);
   claims.text('artist', textFrame(frames, 'TPE1', 'TP1'), source);
   claims.text('genre', genreName(textFrame(frames, 'TCON', 'TCO')), source);
@@ -172,13 +176,84 @@ export function addId3Claims(tag: Uint8Array, claims: ClaimsBuilder): void {
 
 // ID3v1 genres 0-79 (the original list; later Winamp additions are rarely meaningful for samples).
 const ID3V1_GENRES = [
-  'Blues', 'Classic Rock', 'Country', 'Dance', 'Disco', 'Funk', 'Grunge', 'Hip-Hop', 'Jazz', 'Metal',
-  'New Age', 'Oldies', 'Other', 'Pop', 'R&B', 'Rap', 'Reggae', 'Rock', 'Techno', 'Industrial',
-  'Alternative', 'Ska', 'Death Metal', 'Pranks', 'Soundtrack', 'Euro-Techno', 'Ambient', 'Trip-Hop', 'Vocal',
-  'Jazz+Funk', 'Fusion', 'Trance', 'Classical', 'Instrumental', 'Acid', 'House', 'Game', 'Sound Clip',
-  'Gospel', 'Noise', 'AlternRock', 'Bass', 'Soul', 'Punk', 'Space', 'Meditative', 'Instrumental Pop',
-  'Instrumental Rock', 'Ethnic', 'Gothic', 'Darkwave', 'Techno-Industrial', 'Electronic', 'Pop-Folk',
-  'Eurodance', 'Dream', 'Southern Rock', 'Comedy', 'Cult', 'Gangsta', 'Top 40', 'Christian Rap', 'Pop/Funk',
-  'Jungle', 'Native American', 'Cabaret', 'New Wave', 'Psychadelic', 'Rave', 'Showtunes', 'Trailer', 'Lo-Fi',
-  'Tribal', 'Acid Punk', 'Acid Jazz', 'Polka', 'Retro', 'Musical', 'Rock & Roll', 'Hard Rock',
+  'Blues',
+  'Classic Rock',
+  'Country',
+  'Dance',
+  'Disco',
+  'Funk',
+  'Grunge',
+  'Hip-Hop',
+  'Jazz',
+  'Metal',
+  'New Age',
+  'Oldies',
+  'Other',
+  'Pop',
+  'R&B',
+  'Rap',
+  'Reggae',
+  'Rock',
+  'Techno',
+  'Industrial',
+  'Alternative',
+  'Ska',
+  'Death Metal',
+  'Pranks',
+  'Soundtrack',
+  'Euro-Techno',
+  'Ambient',
+  'Trip-Hop',
+  'Vocal',
+  'Jazz+Funk',
+  'Fusion',
+  'Trance',
+  'Classical',
+  'Instrumental',
+  'Acid',
+  'House',
+  'Game',
+  'Sound Clip',
+  'Gospel',
+  'Noise',
+  'AlternRock',
+  'Bass',
+  'Soul',
+  'Punk',
+  'Space',
+  'Meditative',
+  'Instrumental Pop',
+  'Instrumental Rock',
+  'Ethnic',
+  'Gothic',
+  'Darkwave',
+  'Techno-Industrial',
+  'Electronic',
+  'Pop-Folk',
+  'Eurodance',
+  'Dream',
+  'Southern Rock',
+  'Comedy',
+  'Cult',
+  'Gangsta',
+  'Top 40',
+  'Christian Rap',
+  'Pop/Funk',
+  'Jungle',
+  'Native American',
+  'Cabaret',
+  'New Wave',
+  'Psychadelic',
+  'Rave',
+  'Showtunes',
+  'Trailer',
+  'Lo-Fi',
+  'Tribal',
+  'Acid Punk',
+  'Acid Jazz',
+  'Polka',
+  'Retro',
+  'Musical',
+  'Rock & Roll',
+  'Hard Rock',
 ];

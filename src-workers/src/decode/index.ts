@@ -7,8 +7,8 @@ import { sniff } from './sniff';
 import type { AudioSource } from './types';
 import { openWav, parseWav } from './wav';
 
-export type { AudioSource, SourceInfo } from './types';
 export { downmix, StreamResampler } from './resample';
+export type { AudioSource, SourceInfo } from './types';
 
 const WAVE_FORMAT_MPEGLAYER3 = 0x0055;
 
@@ -42,6 +42,9 @@ function openWavOrMp3(bytes: Uint8Array): AudioSource {
     const parsed = parseWav(bytes);
     if (parsed.fmt.formatTag !== WAVE_FORMAT_MPEGLAYER3) throw err;
     const { start, availableBytes } = parsed.data;
-    return openMpeg(bytes.subarray(0, start + availableBytes), start, { container: 'wav', claims: parsed.claims });
+    return openMpeg(bytes.subarray(0, start + availableBytes), start, {
+      container: 'wav',
+      claims: parsed.claims,
+    });
   }
 }

@@ -9,7 +9,8 @@ export function tonicOf(letter: string, accidental = ''): PitchClass | null {
   const base = LETTER_PC[letter.toUpperCase()];
   if (base === undefined) return null;
   const acc = accidental.toLowerCase();
-  const shift = acc === '#' || acc === '♯' || acc === 'sharp' ? 1 : acc === 'b' || acc === '♭' || acc === 'flat' ? -1 : 0;
+  const shift =
+    acc === '#' || acc === '♯' || acc === 'sharp' ? 1 : acc === 'b' || acc === '♭' || acc === 'flat' ? -1 : 0;
   if (acc !== '' && shift === 0) return null;
   return PITCH_CLASSES[(base + shift + 12) % 12];
 }
@@ -29,7 +30,7 @@ function wheelKey(text: string): KeyClaim | null {
   const camelot = /^0?(1[0-2]|[1-9])\s*([AB])$/i.exec(text);
   if (camelot) {
     const n = Number(camelot[1]);
-    const majorPc = (((n - 8) * 7) % 12 + 12) % 12; // 8B = C major; each step is a fifth
+    const majorPc = ((((n - 8) * 7) % 12) + 12) % 12; // 8B = C major; each step is a fifth
     const minor = camelot[2].toUpperCase() === 'A';
     return { tonic: PITCH_CLASSES[minor ? (majorPc + 9) % 12 : majorPc], scale: minor ? 'minor' : 'major' };
   }

@@ -21,7 +21,10 @@ async function failure(bytes: Uint8Array): Promise<AnalysisFailure> {
 function pitchAndLevel(x: Float32Array, hz: number, sampleRate: number) {
   const from = Math.floor(x.length * 0.25);
   const to = Math.floor(x.length * 0.75);
-  return { hz: peakFrequency(x.subarray(from, to), sampleRate), amplitude: toneAmplitude(x, hz, sampleRate, from, to) };
+  return {
+    hz: peakFrequency(x.subarray(from, to), sampleRate),
+    amplitude: toneAmplitude(x, hz, sampleRate, from, to),
+  };
 }
 
 describe('MP3', () => {
@@ -37,7 +40,13 @@ describe('MP3', () => {
       const tone = sine(440, 1, { sampleRate: rate, amplitude: 0.5 });
       const input = Array.from({ length: channelCount }, () => tone);
       const source = await openAudio(await encodeMp3(input, rate), { fileName: 'x.mp3' });
-      expect(source.info).toMatchObject({ container: 'mp3', codec: 'mp3', sampleRate: rate, channels: channelCount, bitDepth: null });
+      expect(source.info).toMatchObject({
+        container: 'mp3',
+        codec: 'mp3',
+        sampleRate: rate,
+        channels: channelCount,
+        bitDepth: null,
+      });
       const { channels, frames, chunkSizes } = await decodeAll(source);
       expect(channels).toHaveLength(channelCount);
       expect(Math.max(...chunkSizes)).toBeLessThanOrEqual(65536);
@@ -54,7 +63,10 @@ describe('MP3', () => {
   it('reads ID3v2.3 (UTF-16) and ID3v2.4 (UTF-8) frames, TXXX and COMM', async () => {
     const audio = await encodeMp3([note(60, 0.3)], 44100);
     for (const version of [3, 4] as const) {
-      const tag = id3v2({ TBPM: '128', TKEY: 'Ebm', TIT2: 'Tïtle', TPE1: 'Ärtist', TCON: '(7)' }, { version, comment: 'hello' });
+      const tag = id3v2(
+        { TBPM: '128', TKEY: 'Ebm', TIT2: 'Tïtle', TPE1: 'Ärtist', TCON: '(7)' },
+        { version, comment: 'hello' },
+      );
       const source = await openAudio(concatBytes(tag, audio));
       expect(source.claimed).toMatchObject({
         bpm: 128,
@@ -78,7 +90,11 @@ describe('MP3', () => {
     v1.set(asciiBytes('Old title'), 3);
     v1.set(asciiBytes('Old artist'), 33);
     const source = await openAudio(concatBytes(audio, v1));
-    expect(source.claimed).toMatchObject({ title: 'Old title', artist: 'Old artist', sources: { title: 'id3v1' } });
+    expect(source.claimed).toMatchObject({
+      title: 'Old title',
+      artist: 'Old artist',
+      sources: { title: 'id3v1' },
+    });
   });
 
   it('a file cut mid-frame decodes what is there and is flagged truncated', async () => {
@@ -93,7 +109,9 @@ describe('MP3', () => {
 
   it('an ID3 tag followed by no audio is refused', async () => {
     expect((await failure(id3v2({ TIT2: 'nothing' }))).code).toBe('empty');
-    const err = await failure(concatBytes(id3v2({ TIT2: 'x' }), asciiBytes('not audio at all, just some words'.repeat(10))));
+    const err = await failure(
+      concatBytes(id3v2({ TIT2: 'x' }), asciiBytes('not audio at all, just some words'.repeat(10))),
+    );
     expect(err.code).toBe('unsupported-format');
   });
 });
@@ -106,8 +124,18 @@ describe('Ogg Vorbis', () => {
   ] as const) {
     it(`${rate} Hz, ${channelCount} channel(s): pitch, level and exact length survive`, async () => {
       const tone = sine(440, 1, { sampleRate: rate, amplitude: 0.5 });
-      const source = await openAudio(await encodeOggVorbis(Array.from({ length: channelCount }, () => tone), rate));
-      expect(source.info).toMatchObject({ container: 'ogg', codec: 'vorbis', sampleRate: rate, channels: channelCount });
+      const source = await openAudio(
+        await encodeOggVorbis(
+          Array.from({ length: channelCount }, () => tone),
+          rate,
+        ),
+      );
+      expect(source.info).toMatchObject({
+        container: 'ogg',
+        codec: 'vorbis',
+        sampleRate: rate,
+        channels: channelCount,
+      });
       expect(source.info.declaredFrames).toBe(rate);
       const { channels, frames, chunkSizes } = await decodeAll(source);
       expect(frames).toBe(rate); // the granule position trims the last packet exactly
@@ -163,7 +191,9 @@ describe('Ogg Vorbis', () => {
     const ogg = await encodeOggVorbis([note(60, 0.1)], 44100);
     const pages = readOggPages(ogg);
     const opus = concatBytes(asciiBytes('OpusHead'), new Uint8Array([1, 1, 0, 0, 0x80, 0xbb, 0, 0, 0, 0, 0]));
-    const err = await failure(writeOggPages([{ ...pages[0], segments: [opus.length], body: opus }, ...pages.slice(1)]));
+    const err = await failure(
+      writeOggPages([{ ...pages[0], segments: [opus.length], body: opus }, ...pages.slice(1)]),
+    );
     expect(err.code).toBe('unsupported-format');
     expect(err.message).toMatch(/Opus/);
   });

@@ -68,7 +68,8 @@ export function openMpeg(
           yield* split(channels, out.samplesDecoded);
         }
         finished = true;
-        if (decoded === 0) throw new AnalysisFailure('corrupt', 'the MP3 data could not be decoded (no valid audio frames)');
+        if (decoded === 0)
+          throw new AnalysisFailure('corrupt', 'the MP3 data could not be decoded (no valid audio frames)');
       } finally {
         release(decoder);
       }

@@ -32,14 +32,15 @@ export function parseMpegHeader(b: Uint8Array, at: number): MpegFrameHeader | nu
   const layerBits = (b[at + 1] >> 1) & 3;
   const bitrateIndex = b[at + 2] >> 4;
   const rateIndex = (b[at + 2] >> 2) & 3;
-  if (versionBits === 1 || layerBits === 0 || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return null;
+  if (versionBits === 1 || layerBits === 0 || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3)
+    return null;
   if ((b[at + 3] & 3) === 2) return null; // reserved emphasis
   const version = versionBits === 3 ? 1 : versionBits === 2 ? 2 : 2.5;
   const layer = (4 - layerBits) as 1 | 2 | 3;
   const bitrateKbps = BITRATES[`${version === 1 ? 1 : 2}-${layer}`][bitrateIndex];
   const sampleRate = RATES[version][rateIndex];
   const padding = (b[at + 2] >> 1) & 1;
-  const channels = (b[at + 3] >> 6) === 3 ? 1 : 2;
+  const channels = b[at + 3] >> 6 === 3 ? 1 : 2;
   const samplesPerFrame = layer === 1 ? 384 : layer === 2 || version === 1 ? 1152 : 576;
   const frameBytes =
     layer === 1
@@ -138,7 +139,8 @@ function readXing(
   const sideInfo = h.version === 1 ? (h.channels === 1 ? 17 : 32) : h.channels === 1 ? 9 : 17;
   const x = at + 4 + sideInfo;
   const id = x + 4 <= b.length ? String.fromCharCode(b[x], b[x + 1], b[x + 2], b[x + 3]) : '';
-  const u32 = (o: number) => (o + 4 <= b.length ? ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0 : 0);
+  const u32 = (o: number) =>
+    o + 4 <= b.length ? ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0 : 0;
   if (id === 'Xing' || id === 'Info') {
     const flags = u32(x + 4);
     let o = x + 8;

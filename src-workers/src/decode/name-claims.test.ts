@@ -14,8 +14,18 @@ describe('tempo in names', () => {
   ];
   for (const [name, bpm] of explicit) it(`"${name}" → ${bpm}`, () => expect(explicitBpm(name)).toBe(bpm));
 
-  const notExplicit = ['Kick 120', '120-130 BPM pack', '120 to 128 bpm', 'bpms', '1200bpm', '12bpm', '120bpmx', 'Drums 120bpm 128bpm'];
-  for (const name of notExplicit) it(`"${name}" has no explicit tempo`, () => expect(explicitBpm(name)).toBeNull());
+  const notExplicit = [
+    'Kick 120',
+    '120-130 BPM pack',
+    '120 to 128 bpm',
+    'bpms',
+    '1200bpm',
+    '12bpm',
+    '120bpmx',
+    'Drums 120bpm 128bpm',
+  ];
+  for (const name of notExplicit)
+    it(`"${name}" has no explicit tempo`, () => expect(explicitBpm(name)).toBeNull());
 
   it('bare numbers: one delimited number in range, no units', () => {
     expect(bareBpm('Loop_120_Am')).toBe(120);
@@ -37,15 +47,27 @@ describe('tempo in names', () => {
   it('a bare number counts only in the file name, and only when the path says loop', () => {
     expect(claimsFromPath('Samples/Drums/Snare_120.wav').bpm).toBeUndefined(); // a velocity, not a tempo
     expect(claimsFromPath('Samples/Piano/Piano_C4_60.wav').bpm).toBeUndefined();
-    expect(claimsFromPath('Samples/Loops/Break_120.wav')).toMatchObject({ bpm: 120, sources: { bpm: 'filename' } });
+    expect(claimsFromPath('Samples/Loops/Break_120.wav')).toMatchObject({
+      bpm: 120,
+      sources: { bpm: 'filename' },
+    });
     expect(claimsFromPath('Loops/128/Break.wav').bpm).toBeUndefined();
     expect(claimsFromPath('Pack/Drum Loop 100.wav').bpm).toBe(100);
   });
 
   it('the file name wins over folders; folders are read nearest first', () => {
-    expect(claimsFromPath('Pack/90 BPM/Loop_120bpm.wav')).toMatchObject({ bpm: 120, sources: { bpm: 'filename' } });
-    expect(claimsFromPath('Pack 140 BPM/Sub 90 BPM/Loop.wav')).toMatchObject({ bpm: 90, sources: { bpm: 'folder' } });
-    expect(claimsFromPath('C:\\Samples\\128 BPM\\kick.wav')).toMatchObject({ bpm: 128, sources: { bpm: 'folder' } });
+    expect(claimsFromPath('Pack/90 BPM/Loop_120bpm.wav')).toMatchObject({
+      bpm: 120,
+      sources: { bpm: 'filename' },
+    });
+    expect(claimsFromPath('Pack 140 BPM/Sub 90 BPM/Loop.wav')).toMatchObject({
+      bpm: 90,
+      sources: { bpm: 'folder' },
+    });
+    expect(claimsFromPath('C:\\Samples\\128 BPM\\kick.wav')).toMatchObject({
+      bpm: 128,
+      sources: { bpm: 'folder' },
+    });
   });
 
   it('does not take a number from the extension', () => {
@@ -71,7 +93,8 @@ describe('keys in names', () => {
     ['Horn_C♯m', 'Db', 'minor'],
     ['Loop Am Am', 'A', 'minor'],
   ];
-  for (const [name, tonic, scale] of good) it(`"${name}" → ${tonic} ${scale}`, () => expect(keyIn(name)).toEqual({ tonic, scale }));
+  for (const [name, tonic, scale] of good)
+    it(`"${name}" → ${tonic} ${scale}`, () => expect(keyIn(name)).toEqual({ tonic, scale }));
 
   const none = [
     'Ambient Pad', // "Am" inside a word
@@ -98,16 +121,25 @@ describe('keys in names', () => {
       key: { tonic: 'F', scale: 'minor' },
       sources: { key: 'folder' },
     });
-    expect(claimsFromPath('Pack/Gm/Pad_Cm.wav')).toMatchObject({ key: { tonic: 'C', scale: 'minor' }, sources: { key: 'filename' } });
+    expect(claimsFromPath('Pack/Gm/Pad_Cm.wav')).toMatchObject({
+      key: { tonic: 'C', scale: 'minor' },
+      sources: { key: 'filename' },
+    });
   });
 });
 
 describe('loop or one-shot', () => {
   it('reads loop and one-shot words', () => {
-    expect(claimsFromPath('Pack/Drum Loops/Break.wav')).toMatchObject({ isLoop: true, sources: { isLoop: 'folder' } });
+    expect(claimsFromPath('Pack/Drum Loops/Break.wav')).toMatchObject({
+      isLoop: true,
+      sources: { isLoop: 'folder' },
+    });
     expect(claimsFromPath('Pack/One Shots/Kick.wav')).toMatchObject({ isLoop: false });
     expect(claimsFromPath('Pack/Oneshots/Kick.wav').isLoop).toBe(false);
-    expect(claimsFromPath('Pack/Loops/Kick_OneShot.wav')).toMatchObject({ isLoop: false, sources: { isLoop: 'filename' } });
+    expect(claimsFromPath('Pack/Loops/Kick_OneShot.wav')).toMatchObject({
+      isLoop: false,
+      sources: { isLoop: 'filename' },
+    });
     expect(claimsFromPath('Pack/Kick.wav').isLoop).toBeUndefined();
   });
 
@@ -117,7 +149,9 @@ describe('loop or one-shot', () => {
   });
 
   it('a full sample-pack path', () => {
-    expect(claimsFromPath('/home/me/Samples/Vendor - Deep House Vol 2/Loops/Bass/DH2_Bass_Loop_124_Gm.wav')).toEqual({
+    expect(
+      claimsFromPath('/home/me/Samples/Vendor - Deep House Vol 2/Loops/Bass/DH2_Bass_Loop_124_Gm.wav'),
+    ).toEqual({
       bpm: 124,
       key: { tonic: 'G', scale: 'minor' },
       isLoop: true,

@@ -37,7 +37,10 @@ export function claimsFromPath(path: string): Partial<ClaimedMetadata> {
   const loopContext = /loop/i.test(path);
 
   const out: Partial<ClaimedMetadata> & { sources: Record<string, string> } = { sources: {} };
-  const named: [string, string][] = [[fileName, 'filename'], ...folders.map((f): [string, string] => [f, 'folder'])];
+  const named: [string, string][] = [
+    [fileName, 'filename'],
+    ...folders.map((f): [string, string] => [f, 'folder']),
+  ];
   for (const [name, source] of named) {
     if (out.bpm === undefined) {
       const bpm = explicitBpm(name) ?? (source === 'filename' && loopContext ? bareBpm(name) : null);
@@ -65,7 +68,7 @@ export function claimsFromPath(path: string): Partial<ClaimedMetadata> {
 }
 
 const NUMBER = String.raw`(\d{2,3}(?:[.,]\d{1,3})?)`;
-const JOIN = String.raw`[ _-]?`;
+const JOIN = '[ _-]?';
 
 /** "120bpm", "120 BPM", "bpm120", "BPM_92.5"; null when absent or contradictory. */
 export function explicitBpm(name: string): number | null {
@@ -82,7 +85,8 @@ export function explicitBpm(name: string): number | null {
   return plausible.length === 1 ? plausible[0] : null;
 }
 
-const UNIT_AFTER = /^[ _-]?(?:bars?|beats?|hz|khz|k|bit|bits|ms|s|sec|st|semi|x|%|db|v|vel|ch|hits?)(?![a-z])/i;
+const UNIT_AFTER =
+  /^[ _-]?(?:bars?|beats?|hz|khz|k|bit|bits|ms|s|sec|st|semi|x|%|db|v|vel|ch|hits?)(?![a-z])/i;
 
 /** A lone 2-3 digit number between delimiters; see the rules above. */
 export function bareBpm(name: string): number | null {

@@ -8,11 +8,20 @@ import type { AudioSource, SourceInfo } from './types';
 import { addVorbisCommentClaims } from './vorbis-comment';
 import { decoderFailure, drain, FEED_BYTES, quietly, release, split } from './wasm-util';
 
-type Page = { at: number; headerType: number; granule: number | null; serial: number; segments: Uint8Array; body: number; end: number };
+type Page = {
+  at: number;
+  headerType: number;
+  granule: number | null;
+  serial: number;
+  segments: Uint8Array;
+  body: number;
+  end: number;
+};
 
 /** One Ogg page at `at`, or null when the bytes there are not a complete page. */
 function readPage(b: Uint8Array, at: number): Page | null {
-  if (at + 27 > b.length || b[at] !== 0x4f || b[at + 1] !== 0x67 || b[at + 2] !== 0x67 || b[at + 3] !== 0x53) return null;
+  if (at + 27 > b.length || b[at] !== 0x4f || b[at + 1] !== 0x67 || b[at + 2] !== 0x67 || b[at + 3] !== 0x53)
+    return null;
   if (b[at + 4] !== 0) return null;
   const count = b[at + 26];
   if (at + 27 + count > b.length) return null;
@@ -90,8 +99,10 @@ export function openOgg(b: Uint8Array): AudioSource {
   if (startsWith(id, [0x01, ...VORBIS])) return openVorbis(b, packets, serial);
   if (startsWith(id, [0x7f, 0x46, 0x4c, 0x41, 0x43])) return openOggFlac(b, packets, serial);
   const text = id ? String.fromCharCode(...id.subarray(0, 8)) : '';
-  if (text.startsWith('OpusHead')) throw unsupported('this is Ogg Opus audio, which SampleMind does not decode yet');
-  if (text.startsWith('Speex')) throw unsupported('this is Ogg Speex audio, which SampleMind does not decode');
+  if (text.startsWith('OpusHead'))
+    throw unsupported('this is Ogg Opus audio, which SampleMind does not decode yet');
+  if (text.startsWith('Speex'))
+    throw unsupported('this is Ogg Speex audio, which SampleMind does not decode');
   if (text.slice(1, 7) === 'theora') throw unsupported('this is an Ogg Theora video, not audio');
   throw unsupported('this Ogg file holds a stream SampleMind does not know (not Vorbis or FLAC)');
 }
@@ -120,15 +131,28 @@ function openVorbis(b: Uint8Array, packets: Uint8Array[], serial: number): Audio
   const channels = id[11];
   const sampleRate = (id[12] | (id[13] << 8) | (id[14] << 16) | (id[15] << 24)) >>> 0;
   if (channels === 0 || sampleRate < 1000 || sampleRate > 1_000_000) {
-    throw new AnalysisFailure('corrupt', `the Vorbis header is damaged (${channels} channels, ${sampleRate} Hz)`);
+    throw new AnalysisFailure(
+      'corrupt',
+      `the Vorbis header is damaged (${channels} channels, ${sampleRate} Hz)`,
+    );
   }
   if (channels > MAX_CHANNELS) {
-    throw new AnalysisFailure('unsupported-format', `this Vorbis stream has ${channels} channels; SampleMind decodes up to ${MAX_CHANNELS}`);
+    throw new AnalysisFailure(
+      'unsupported-format',
+      `this Vorbis stream has ${channels} channels; SampleMind decodes up to ${MAX_CHANNELS}`,
+    );
   }
   const claims = new ClaimsBuilder();
   if (startsWith(packets[1], [0x03, ...VORBIS])) addVorbisCommentClaims(packets[1].subarray(7), claims);
   const end = streamEnd(b, serial);
-  const info: SourceInfo = { container: 'ogg', codec: 'vorbis', sampleRate, channels, bitDepth: null, declaredFrames: end.declared };
+  const info: SourceInfo = {
+    container: 'ogg',
+    codec: 'vorbis',
+    sampleRate,
+    channels,
+    bitDepth: null,
+    declaredFrames: end.declared,
+  };
   return oggSource(b, info, claims, end.ended, async () => {
     const decoder = await ready(new OggVorbisDecoder());
     const parser = new CodecParser<OggPage>('audio/ogg', { enableFrameCRC32: false });

@@ -16,7 +16,12 @@ export type PcmLayout = {
 };
 
 /** Interleaved PCM in `bytes[start …]` to planar float chunks of at most CHUNK_FRAMES frames. */
-export function* pcmChunks(bytes: Uint8Array, start: number, frames: number, layout: PcmLayout): Generator<Float32Array[]> {
+export function* pcmChunks(
+  bytes: Uint8Array,
+  start: number,
+  frames: number,
+  layout: PcmLayout,
+): Generator<Float32Array[]> {
   for (let done = 0; done < frames; ) {
     const n = Math.min(CHUNK_FRAMES, frames - done);
     const out: Float32Array[] = [];
@@ -58,7 +63,15 @@ function convert(b: Uint8Array, at: number, n: number, l: PcmLayout, out: Float3
   }
 }
 
-function convertInt(b: Uint8Array, p: number, n: number, step: number, size: number, be: boolean, out: Float32Array): void {
+function convertInt(
+  b: Uint8Array,
+  p: number,
+  n: number,
+  step: number,
+  size: number,
+  be: boolean,
+  out: Float32Array,
+): void {
   // Left-justified samples: scaling by the container width is right whatever the valid bits.
   if (size === 1) {
     for (let i = 0; i < n; i++, p += step) out[i] = ((b[p] << 24) >> 24) / 128;
@@ -68,12 +81,20 @@ function convertInt(b: Uint8Array, p: number, n: number, step: number, size: num
     else for (let i = 0; i < n; i++, p += step) out[i] = (((b[p + 1] << 24) >> 16) | b[p]) * s;
   } else if (size === 3) {
     const s = 1 / 8388608;
-    if (be) for (let i = 0; i < n; i++, p += step) out[i] = (((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8)) >> 8) * s;
-    else for (let i = 0; i < n; i++, p += step) out[i] = (((b[p + 2] << 24) | (b[p + 1] << 16) | (b[p] << 8)) >> 8) * s;
+    if (be)
+      for (let i = 0; i < n; i++, p += step)
+        out[i] = (((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8)) >> 8) * s;
+    else
+      for (let i = 0; i < n; i++, p += step)
+        out[i] = (((b[p + 2] << 24) | (b[p + 1] << 16) | (b[p] << 8)) >> 8) * s;
   } else {
     const s = 1 / 2147483648;
-    if (be) for (let i = 0; i < n; i++, p += step) out[i] = ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) * s;
-    else for (let i = 0; i < n; i++, p += step) out[i] = ((b[p + 3] << 24) | (b[p + 2] << 16) | (b[p + 1] << 8) | b[p]) * s;
+    if (be)
+      for (let i = 0; i < n; i++, p += step)
+        out[i] = ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) * s;
+    else
+      for (let i = 0; i < n; i++, p += step)
+        out[i] = ((b[p + 3] << 24) | (b[p + 2] << 16) | (b[p + 1] << 8) | b[p]) * s;
   }
 }
 

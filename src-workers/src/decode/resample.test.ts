@@ -54,7 +54,8 @@ describe('StreamResampler', () => {
       expect(Math.abs(db(toneAmplitude(y, 440, OUT, from, to) / 0.5))).toBeLessThan(0.05);
       // No delay: output sample n sits at input time n / 22050.
       let err = 0;
-      for (let n = from; n < to; n++) err = Math.max(err, Math.abs(y[n] - 0.5 * Math.sin((2 * Math.PI * 440 * n) / OUT)));
+      for (let n = from; n < to; n++)
+        err = Math.max(err, Math.abs(y[n] - 0.5 * Math.sin((2 * Math.PI * 440 * n) / OUT)));
       expect(err).toBeLessThan(2e-3);
     });
   }
@@ -86,7 +87,10 @@ describe('StreamResampler', () => {
     for (const rate of [44100, 48000]) {
       for (const f of [100, 1000, 4000, 8000]) {
         const y = resampleWhole(sine(f, 0.5, { sampleRate: rate, amplitude: 0.5 }), rate);
-        expect(Math.abs(db(toneAmplitude(y, f, OUT, 2000, y.length - 2000) / 0.5)), `${rate}: ${f} Hz`).toBeLessThan(0.5);
+        expect(
+          Math.abs(db(toneAmplitude(y, f, OUT, 2000, y.length - 2000) / 0.5)),
+          `${rate}: ${f} Hz`,
+        ).toBeLessThan(0.5);
       }
     }
   });

@@ -44,7 +44,8 @@ export class StreamResampler {
   constructor(inRate: number, outRate: number) {
     this.inRate = Math.round(inRate);
     this.outRate = Math.round(outRate);
-    if (!(this.inRate > 0 && this.outRate > 0)) throw new RangeError(`invalid resampling ${inRate} → ${outRate} Hz`);
+    if (!(this.inRate > 0 && this.outRate > 0))
+      throw new RangeError(`invalid resampling ${inRate} → ${outRate} Hz`);
     this.identity = this.inRate === this.outRate;
     this.buf = new Float64Array(0);
     if (this.identity) return;
@@ -123,7 +124,10 @@ export class StreamResampler {
     const { half, taps, coef, buf } = this;
     const lastIndex = this.bufStart + this.bufLen - 1 - half; // largest ipos whose window is complete
     const ratio = this.outRate / this.inRate;
-    const bound = Math.max(0, Math.min(limit - this.produced, Math.floor((lastIndex - this.ipos + 1) * ratio) + 2));
+    const bound = Math.max(
+      0,
+      Math.min(limit - this.produced, Math.floor((lastIndex - this.ipos + 1) * ratio) + 2),
+    );
     const out = new Float32Array(bound);
     let n = 0;
     let ipos = this.ipos;

@@ -48,18 +48,34 @@ describe('content sniffing', () => {
   });
 
   const notAudio: [string, Uint8Array, RegExp][] = [
-    ['PNG', concatBytes(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(500, 1)), /PNG image, not audio/],
+    [
+      'PNG',
+      concatBytes(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(500, 1)),
+      /PNG image, not audio/,
+    ],
     ['JPEG', concatBytes(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), randomBytes(500, 2)), /JPEG image/],
     ['GIF', concatBytes(asciiBytes('GIF89a'), randomBytes(100, 3)), /GIF image/],
     ['PDF', asciiBytes('%PDF-1.7\n%âãÏÓ\n1 0 obj'), /PDF document/],
     ['ZIP', concatBytes(new Uint8Array([0x50, 0x4b, 0x03, 0x04]), randomBytes(100, 4)), /ZIP archive/],
     ['CSV text', asciiBytes('path,bpm,key\nloop.wav,120,Am\n'.repeat(30)), /plain text, not audio/],
-    ['UTF-8 text', new TextEncoder().encode('Grüße — naïve façade, 日本語のテキスト\n'.repeat(10)), /plain text/],
+    [
+      'UTF-8 text',
+      new TextEncoder().encode('Grüße — naïve façade, 日本語のテキスト\n'.repeat(10)),
+      /plain text/,
+    ],
     ['HTML', asciiBytes('<!DOCTYPE html><html><body>404</body></html>'), /HTML document/],
     ['JSON', asciiBytes('{"bpm": 120, "key": "Am"}'), /JSON text/],
     ['MIDI', concatBytes(asciiBytes('MThd'), new Uint8Array([0, 0, 0, 6, 0, 1, 0, 2, 1, 0xe0])), /MIDI file/],
-    ['AVI', concatBytes(asciiBytes('RIFF'), new Uint8Array([100, 0, 0, 0]), asciiBytes('AVI LIST')), /AVI video/],
-    ['M4A', concatBytes(new Uint8Array([0, 0, 0, 0x20]), asciiBytes('ftypM4A '), randomBytes(64, 5)), /MP4\/M4A/],
+    [
+      'AVI',
+      concatBytes(asciiBytes('RIFF'), new Uint8Array([100, 0, 0, 0]), asciiBytes('AVI LIST')),
+      /AVI video/,
+    ],
+    [
+      'M4A',
+      concatBytes(new Uint8Array([0, 0, 0, 0x20]), asciiBytes('ftypM4A '), randomBytes(64, 5)),
+      /MP4\/M4A/,
+    ],
     ['random', randomBytes(48_000, 6), /does not look like audio/],
   ];
   for (const [what, bytes, message] of notAudio) {

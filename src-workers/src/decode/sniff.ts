@@ -37,12 +37,20 @@ export function sniff(b: Uint8Array): Sniffed {
   if (start === 0) {
     if (at('RIFF') || at('RIFX') || at('RF64') || at('BW64')) {
       if (b.length >= 12 && at('WAVE', 8)) return { format: 'wav', start: 0, id3 };
-      if (b.length < 12) throw new AnalysisFailure('corrupt', 'the file starts like a WAV file but is cut off after the first bytes');
+      if (b.length < 12)
+        throw new AnalysisFailure(
+          'corrupt',
+          'the file starts like a WAV file but is cut off after the first bytes',
+        );
       throw notAudio(riffKind(String.fromCharCode(b[8], b[9], b[10], b[11])));
     }
     if (at('FORM')) {
       if (b.length >= 12 && (at('AIFF', 8) || at('AIFC', 8))) return { format: 'aiff', start: 0, id3 };
-      if (b.length < 12) throw new AnalysisFailure('corrupt', 'the file starts like an AIFF file but is cut off after the first bytes');
+      if (b.length < 12)
+        throw new AnalysisFailure(
+          'corrupt',
+          'the file starts like an AIFF file but is cut off after the first bytes',
+        );
       const form = String.fromCharCode(b[8], b[9], b[10], b[11]);
       throw unsupported(`this is an IFF "${form.trim()}" file, not AIFF audio`);
     }
@@ -80,7 +88,8 @@ function describeNonAudio(b: Uint8Array): AnalysisFailure {
   if (bytesAt([0xff, 0xd8, 0xff])) return notAudio('a JPEG image');
   if (at('GIF87a') || at('GIF89a')) return notAudio('a GIF image');
   if (at('%PDF')) return notAudio('a PDF document');
-  if (bytesAt([0x50, 0x4b, 0x03, 0x04]) || bytesAt([0x50, 0x4b, 0x05, 0x06])) return notAudio('a ZIP archive');
+  if (bytesAt([0x50, 0x4b, 0x03, 0x04]) || bytesAt([0x50, 0x4b, 0x05, 0x06]))
+    return notAudio('a ZIP archive');
   if (bytesAt([0x1f, 0x8b])) return notAudio('a gzip-compressed file');
   if (bytesAt([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return notAudio('a 7-Zip archive');
   if (at('Rar!')) return notAudio('a RAR archive');
@@ -93,9 +102,12 @@ function describeNonAudio(b: Uint8Array): AnalysisFailure {
     }
     if (brand.startsWith('qt')) return notAudio('a QuickTime movie');
     if (/^(heic|heix|mif1|avif)/.test(brand)) return notAudio('a HEIF/AVIF image');
-    return unsupported(`this is an ISO media file (brand "${brand.trim()}"), which SampleMind does not decode`);
+    return unsupported(
+      `this is an ISO media file (brand "${brand.trim()}"), which SampleMind does not decode`,
+    );
   }
-  if (bytesAt([0x1a, 0x45, 0xdf, 0xa3])) return unsupported('this is a Matroska/WebM file, which SampleMind does not decode');
+  if (bytesAt([0x1a, 0x45, 0xdf, 0xa3]))
+    return unsupported('this is a Matroska/WebM file, which SampleMind does not decode');
   if (at('caff')) return unsupported('this is a Core Audio (CAF) file, which SampleMind does not decode yet');
   if (at('.snd')) return unsupported('this is a Sun/NeXT AU file, which SampleMind does not decode yet');
   if (at('MAC ')) return unsupported("this is a Monkey's Audio (APE) file, which SampleMind does not decode");

@@ -29,7 +29,10 @@ export function quietly<T>(fn: () => T): T {
 export function decoderFailure(what: string, err: unknown): AnalysisFailure {
   if (err instanceof AnalysisFailure) return err;
   const detail = err instanceof Error ? err.message : String(err);
-  return new AnalysisFailure('corrupt', `the ${what} data is damaged and could not be decoded (${detail.slice(0, 200)})`);
+  return new AnalysisFailure(
+    'corrupt',
+    `the ${what} data is damaged and could not be decoded (${detail.slice(0, 200)})`,
+  );
 }
 
 /** Bytes fed to a streaming decoder per call: small enough to keep memory flat. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AnalysisFailure } from '../errors';
 import { concatBytes, quantise } from '../testing/bytes-writer';
 import { decodeAll } from '../testing/measure';
-import { channels as spread, noiseBurst, note, rng } from '../testing/synth';
+import { noiseBurst, note, rng, channels as spread } from '../testing/synth';
 import { encodeWav, type PcmFormat, riffChunk } from '../testing/wav-writer';
 import { openAudio } from './index';
 
@@ -52,7 +52,13 @@ describe('WAV sample formats', () => {
       it(`${format}, ${channelCount} channel(s): decodes to the quantised input`, async () => {
         const input = Array.from({ length: channelCount }, (_, c) => testSignal(3000, 11 * c + bits));
         const source = await open(encodeWav(input, 44100, { format }));
-        expect(source.info).toMatchObject({ container: 'wav', codec, channels: channelCount, sampleRate: 44100, bitDepth: bits });
+        expect(source.info).toMatchObject({
+          container: 'wav',
+          codec,
+          channels: channelCount,
+          sampleRate: 44100,
+          bitDepth: bits,
+        });
         expect(source.info.declaredFrames).toBe(3000);
         const { channels } = await decodeAll(source);
         expect(channels.length).toBe(channelCount);
@@ -120,7 +126,10 @@ describe('WAV sample formats', () => {
 
 /** A mono 8-bit companded WAV (format 6 = A-law, 7 = µ-law) holding the given bytes. */
 function buildRaw(formatTag: number, samples: number[]): Uint8Array {
-  const wav = encodeWav([new Float32Array(samples.length)], 8000, { format: 'u8', fmt: { formatTag, bitsPerSample: 8 } });
+  const wav = encodeWav([new Float32Array(samples.length)], 8000, {
+    format: 'u8',
+    fmt: { formatTag, bitsPerSample: 8 },
+  });
   wav.set(samples, wav.length - samples.length - (samples.length % 2));
   return wav;
 }
@@ -156,7 +165,11 @@ describe('WAV chunk layout', () => {
 
   it('handles odd-sized chunks with and without their pad byte', async () => {
     for (const noPadding of [false, true]) {
-      const bytes = encodeWav([x], 44100, { extra: [{ id: 'JUNK', body: new Uint8Array(7) }], order: ['JUNK', 'fmt '], noPadding });
+      const bytes = encodeWav([x], 44100, {
+        extra: [{ id: 'JUNK', body: new Uint8Array(7) }],
+        order: ['JUNK', 'fmt '],
+        noPadding,
+      });
       expect((await decodeAll(await open(bytes))).frames).toBe(1001);
     }
   });
@@ -214,7 +227,9 @@ describe('WAV chunk layout', () => {
   it('decodes MP3 data inside a WAV (format 0x0055) through the MP3 decoder', async () => {
     const { encodeMp3 } = await import('../testing/lossy-writer');
     const mp3 = await encodeMp3([note(69, 0.5)], 44100);
-    const wav = encodeWav([new Float32Array(0)], 44100, { fmt: { formatTag: 0x55, bitsPerSample: 0, blockAlign: 1 } });
+    const wav = encodeWav([new Float32Array(0)], 44100, {
+      fmt: { formatTag: 0x55, bitsPerSample: 0, blockAlign: 1 },
+    });
     const dataAt = findChunk(wav, 'data');
     const bytes = concatBytes(wav.subarray(0, dataAt), riffChunk('data', mp3));
     new DataView(bytes.buffer).setUint32(4, bytes.length - 8, true);
@@ -253,7 +268,9 @@ describe('WAV failures', () => {
   });
 
   it('a header with no frames is empty', async () => {
-    const err = await failure(encodeWav([new Float32Array(0), new Float32Array(0)], 48000, { format: 's24' }));
+    const err = await failure(
+      encodeWav([new Float32Array(0), new Float32Array(0)], 48000, { format: 's24' }),
+    );
     expect(err.code).toBe('empty');
     expect(err.message).toMatch(/no audio frames/);
   });

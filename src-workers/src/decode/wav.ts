@@ -21,23 +21,25 @@ type Data = { start: number; declaredBytes: number; availableBytes: number; stre
 
 /** Compressed WAV payloads we can name in the error message. */
 const FORMAT_NAMES: Record<number, string> = {
-  0x0002: 'Microsoft ADPCM',
-  0x0011: 'IMA ADPCM',
-  0x0022: 'TrueSpeech',
-  0x0031: 'GSM 6.10',
-  0x0050: 'MPEG-1 Layer 1/2',
-  0x0055: 'MP3',
-  0x0092: 'Dolby AC-3',
-  0x0161: 'Windows Media Audio',
-  0x0162: 'Windows Media Audio Pro',
-  0x2000: 'Dolby AC-3',
-  0x2001: 'DTS',
+  2: 'Microsoft ADPCM',
+  17: 'IMA ADPCM',
+  34: 'TrueSpeech',
+  49: 'GSM 6.10',
+  80: 'MPEG-1 Layer 1/2',
+  85: 'MP3',
+  146: 'Dolby AC-3',
+  353: 'Windows Media Audio',
+  354: 'Windows Media Audio Pro',
+  8192: 'Dolby AC-3',
+  8193: 'DTS',
 };
 
 /** KSDATAFORMAT_SUBTYPE_* GUIDs share these 14 bytes after the 2-byte format code. */
 const KS_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 /** Ambisonic B-format sub-types (PCM = 1, float = 3): same sample layout as PCM/float. */
-const AMBISONIC_GUID_TAIL = [0x00, 0x00, 0x21, 0x07, 0xd3, 0x11, 0x86, 0x44, 0xc8, 0xc1, 0xca, 0x00, 0x00, 0x00];
+const AMBISONIC_GUID_TAIL = [
+  0x00, 0x00, 0x21, 0x07, 0xd3, 0x11, 0x86, 0x44, 0xc8, 0xc1, 0xca, 0x00, 0x00, 0x00,
+];
 
 export type WavParse = { fmt: Fmt; data: Data; claims: ClaimsBuilder; bigEndian: boolean };
 
@@ -84,20 +86,27 @@ export function parseWav(b: Uint8Array): WavParse {
         declared = b.length - body;
         streaming = true;
       }
-      data = { start: body, declaredBytes: declared, availableBytes: Math.min(declared, b.length - body), streaming };
+      data = {
+        start: body,
+        declaredBytes: declared,
+        availableBytes: Math.min(declared, b.length - body),
+        streaming,
+      };
       if (body + declared >= b.length) break; // nothing can follow a data chunk that reaches the end
       p = nextChunk(b, body, declared);
       continue;
     } else {
       const key = id.toLowerCase();
       // LIST holds many list types; only INFO carries claims.
-      const wanted = META_CHUNKS.has(key) && !(key in meta) && (key !== 'list' || isInfoList(b, body, bodyEnd));
+      const wanted =
+        META_CHUNKS.has(key) && !(key in meta) && (key !== 'list' || isInfoList(b, body, bodyEnd));
       if (wanted) meta[key] = { data: b.subarray(body, bodyEnd), bigEndian };
     }
     p = nextChunk(b, body, size);
   }
 
-  if (!fmt) throw new AnalysisFailure('corrupt', 'the WAV file has no fmt chunk: its sample format is unknown');
+  if (!fmt)
+    throw new AnalysisFailure('corrupt', 'the WAV file has no fmt chunk: its sample format is unknown');
   if (!data) throw new AnalysisFailure('corrupt', 'the WAV file has no data chunk');
 
   const claims = new ClaimsBuilder();
@@ -139,7 +148,8 @@ function parseFmt(
   u16: (at: number) => number,
   u32: (at: number) => number,
 ): Fmt {
-  if (end - body < 16) throw new AnalysisFailure('corrupt', 'the WAV fmt chunk is too short to describe the audio');
+  if (end - body < 16)
+    throw new AnalysisFailure('corrupt', 'the WAV fmt chunk is too short to describe the audio');
   let formatTag = u16(body);
   const channels = u16(body + 2);
   const sampleRate = u32(body + 4);
@@ -147,7 +157,8 @@ function parseFmt(
   const bitsPerSample = u16(body + 14);
   let validBits = bitsPerSample;
   if (formatTag === 0xfffe) {
-    if (end - body < 40) throw new AnalysisFailure('corrupt', 'the WAVE_FORMAT_EXTENSIBLE fmt chunk is cut short');
+    if (end - body < 40)
+      throw new AnalysisFailure('corrupt', 'the WAVE_FORMAT_EXTENSIBLE fmt chunk is cut short');
     const vb = u16(body + 18);
     if (vb > 0 && vb <= bitsPerSample) validBits = vb;
     const guid = b.subarray(body + 24, body + 40);
@@ -157,7 +168,10 @@ function parseFmt(
     if (sameTail(KS_GUID_TAIL)) formatTag = code;
     else if (sameTail(AMBISONIC_GUID_TAIL) && (code === 1 || code === 3)) formatTag = code;
     else {
-      throw new AnalysisFailure('unsupported-format', 'this WAVE_FORMAT_EXTENSIBLE file has a sub-format SampleMind does not know');
+      throw new AnalysisFailure(
+        'unsupported-format',
+        'this WAVE_FORMAT_EXTENSIBLE file has a sub-format SampleMind does not know',
+      );
     }
   }
   return { formatTag, channels, sampleRate, blockAlign, bitsPerSample, validBits };
@@ -168,25 +182,36 @@ export function pcmLayoutOf(fmt: Fmt): { layout: PcmLayout; codec: string; bitDe
   const { formatTag, channels, sampleRate, blockAlign, bitsPerSample } = fmt;
   if (channels === 0) throw new AnalysisFailure('corrupt', 'the WAV header says the file has 0 channels');
   if (channels > MAX_CHANNELS) {
-    throw new AnalysisFailure('unsupported-format', `the WAV header says ${channels} channels; SampleMind decodes up to ${MAX_CHANNELS}`);
+    throw new AnalysisFailure(
+      'unsupported-format',
+      `the WAV header says ${channels} channels; SampleMind decodes up to ${MAX_CHANNELS}`,
+    );
   }
   if (sampleRate < 1000 || sampleRate > 1_000_000) {
     throw new AnalysisFailure('corrupt', `the WAV header gives an impossible sample rate (${sampleRate} Hz)`);
   }
-  if (blockAlign === 0) throw new AnalysisFailure('corrupt', 'the WAV header gives a block align of 0 bytes per frame');
+  if (blockAlign === 0)
+    throw new AnalysisFailure('corrupt', 'the WAV header gives a block align of 0 bytes per frame');
   if (blockAlign % channels !== 0) {
-    throw new AnalysisFailure('corrupt', `the WAV block align (${blockAlign}) does not split into ${channels} channels`);
+    throw new AnalysisFailure(
+      'corrupt',
+      `the WAV block align (${blockAlign}) does not split into ${channels} channels`,
+    );
   }
   const bytesPerSample = blockAlign / channels;
   const fail = () =>
-    new AnalysisFailure('corrupt', `the WAV header is inconsistent: ${bitsPerSample}-bit samples in ${bytesPerSample}-byte slots`);
+    new AnalysisFailure(
+      'corrupt',
+      `the WAV header is inconsistent: ${bitsPerSample}-bit samples in ${bytesPerSample}-byte slots`,
+    );
   let encoding: PcmLayout['encoding'];
   if (formatTag === 1) {
     if (bitsPerSample === 0 || bitsPerSample > 32) throw fail();
     if (bytesPerSample < Math.ceil(bitsPerSample / 8) || bytesPerSample > 4) throw fail();
     encoding = bytesPerSample === 1 ? 'uint8' : 'int';
   } else if (formatTag === 3) {
-    if (!((bitsPerSample === 32 && bytesPerSample === 4) || (bitsPerSample === 64 && bytesPerSample === 8))) throw fail();
+    if (!((bitsPerSample === 32 && bytesPerSample === 4) || (bitsPerSample === 64 && bytesPerSample === 8)))
+      throw fail();
     encoding = 'float';
   } else if (formatTag === 6 || formatTag === 7) {
     if (bytesPerSample !== 1) throw fail();
@@ -202,7 +227,8 @@ export function pcmLayoutOf(fmt: Fmt): { layout: PcmLayout; codec: string; bitDe
     );
   }
   const layout: PcmLayout = { encoding, bytesPerSample, bigEndian: false, channels, blockAlign };
-  const bitDepth = encoding === 'alaw' || encoding === 'ulaw' ? 16 : Math.min(fmt.validBits, bytesPerSample * 8);
+  const bitDepth =
+    encoding === 'alaw' || encoding === 'ulaw' ? 16 : Math.min(fmt.validBits, bytesPerSample * 8);
   return { layout, codec: codecName(encoding, bytesPerSample), bitDepth };
 }
 
@@ -219,13 +245,24 @@ export function openWav(b: Uint8Array): AudioSource {
   layout.bigEndian = bigEndian;
   const frames = Math.floor(data.availableBytes / layout.blockAlign);
   const declaredFrames = Math.floor(data.declaredBytes / layout.blockAlign);
-  if (declaredFrames === 0) throw new AnalysisFailure('empty', 'the WAV file holds no audio frames (its data chunk is empty)');
+  if (declaredFrames === 0)
+    throw new AnalysisFailure('empty', 'the WAV file holds no audio frames (its data chunk is empty)');
   if (frames === 0) {
-    throw new AnalysisFailure('corrupt', `the WAV file is cut off: its header promises ${declaredFrames} frames but none are present`);
+    throw new AnalysisFailure(
+      'corrupt',
+      `the WAV file is cut off: its header promises ${declaredFrames} frames but none are present`,
+    );
   }
   return pcmSource(
     b,
-    { container: 'wav', codec, sampleRate: fmt.sampleRate, channels: fmt.channels, bitDepth, declaredFrames: frames },
+    {
+      container: 'wav',
+      codec,
+      sampleRate: fmt.sampleRate,
+      channels: fmt.channels,
+      bitDepth,
+      declaredFrames: frames,
+    },
     claims.claims,
     { start: data.start, frames, layout, truncated: frames < declaredFrames },
   );

@@ -105,11 +105,17 @@ export function encodeAiff(channels: Float32Array[], sampleRate: number, o: Aiff
   chunks.set('COMM', chunk('COMM', comm.result()));
   const markers = [...(o.markers ?? [])];
   if (o.inst?.loop) {
-    markers.push({ id: 101, position: o.inst.loop.start, name: 'loop start' }, { id: 102, position: o.inst.loop.end, name: 'loop end' });
+    markers.push(
+      { id: 101, position: o.inst.loop.start, name: 'loop start' },
+      { id: 102, position: o.inst.loop.end, name: 'loop end' },
+    );
   }
   if (markers.length) {
     const w = new ByteWriter().u16(markers.length, true);
-    for (const m of markers) w.u16(m.id, true).u32(m.position, true).bytes(pascal(m.name ?? ''));
+    for (const m of markers)
+      w.u16(m.id, true)
+        .u32(m.position, true)
+        .bytes(pascal(m.name ?? ''));
     chunks.set('MARK', chunk('MARK', w.result()));
   }
   if (o.inst) {
@@ -138,6 +144,9 @@ export function encodeAiff(channels: Float32Array[], sampleRate: number, o: Aiff
 
   const order = [...(o.order ?? [])];
   for (const id of chunks.keys()) if (!order.includes(id)) order.push(id);
-  const body = concatBytes(asciiBytes(o.aifc ? 'AIFC' : 'AIFF'), ...order.filter((id) => chunks.has(id)).map((id) => chunks.get(id)!));
+  const body = concatBytes(
+    asciiBytes(o.aifc ? 'AIFC' : 'AIFF'),
+    ...order.filter((id) => chunks.has(id)).map((id) => chunks.get(id)!),
+  );
   return concatBytes(new ByteWriter().ascii('FORM').u32(body.length, true).result(), body);
 }

@@ -33,11 +33,25 @@ export class ByteWriter {
   }
 
   u24(v: number, be = false): this {
-    return be ? this.u8(v >> 16).u8(v >> 8).u8(v) : this.u8(v).u8(v >> 8).u8(v >> 16);
+    return be
+      ? this.u8(v >> 16)
+          .u8(v >> 8)
+          .u8(v)
+      : this.u8(v)
+          .u8(v >> 8)
+          .u8(v >> 16);
   }
 
   u32(v: number, be = false): this {
-    return be ? this.u8(v >>> 24).u8(v >>> 16).u8(v >>> 8).u8(v) : this.u8(v).u8(v >>> 8).u8(v >>> 16).u8(v >>> 24);
+    return be
+      ? this.u8(v >>> 24)
+          .u8(v >>> 16)
+          .u8(v >>> 8)
+          .u8(v)
+      : this.u8(v)
+          .u8(v >>> 8)
+          .u8(v >>> 16)
+          .u8(v >>> 24);
   }
 
   f32(v: number, be = false): this {

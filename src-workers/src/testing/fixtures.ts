@@ -9,7 +9,18 @@ import { asciiBytes, concatBytes } from './bytes-writer';
 import { encodeFlac } from './flac-writer';
 import { id3v2 } from './id3-writer';
 import { encodeMp3, encodeOggVorbis } from './lossy-writer';
-import { BACKBEAT, channels, chord, drumLoop, note, noiseBurst, progression, rng, silence, triad } from './synth';
+import {
+  BACKBEAT,
+  channels,
+  chord,
+  drumLoop,
+  noiseBurst,
+  note,
+  progression,
+  rng,
+  silence,
+  triad,
+} from './synth';
 import { encodeWav } from './wav-writer';
 
 export type Fixture = {
@@ -40,7 +51,14 @@ export async function buildFixtures(): Promise<Fixture[]> {
   const loop = drumLoop(BACKBEAT, { bpm: 120, bars: 1, sampleRate: sr });
   const cmaj = chord(triad('C', 'major', 1), 1.5, { sampleRate: 48000 });
   const amin = progression('A', 'minor', [1, 6, 4, 5], { bpm: 100, beatsPerChord: 2, sampleRate: sr });
-  const ok = (container: string, codec: string, sampleRate: number, ch: number, frames?: number, extra = {}) => ({
+  const ok = (
+    container: string,
+    codec: string,
+    sampleRate: number,
+    ch: number,
+    frames?: number,
+    extra = {},
+  ) => ({
     container,
     codec,
     sampleRate,
@@ -59,9 +77,17 @@ export async function buildFixtures(): Promise<Fixture[]> {
     },
     {
       name: 'drums-120bpm-acid.wav',
-      bytes: encodeWav(channels(loop, 2), sr, { format: 's24', acid: { tempo: 120, beats: 4 }, info: { INAM: 'Backbeat' } }),
-      description: 'One bar of drums at 120 BPM, 24-bit stereo, acid chunk (120 BPM loop) and LIST/INFO title',
-      expect: ok('wav', 'pcm-s24', sr, 2, loop.length, { bpm: 120, claimed: { bpm: 120, isLoop: true, title: 'Backbeat' } }),
+      bytes: encodeWav(channels(loop, 2), sr, {
+        format: 's24',
+        acid: { tempo: 120, beats: 4 },
+        info: { INAM: 'Backbeat' },
+      }),
+      description:
+        'One bar of drums at 120 BPM, 24-bit stereo, acid chunk (120 BPM loop) and LIST/INFO title',
+      expect: ok('wav', 'pcm-s24', sr, 2, loop.length, {
+        bpm: 120,
+        claimed: { bpm: 120, isLoop: true, title: 'Backbeat' },
+      }),
     },
     {
       name: 'chord-cmaj-f32-48k.wav',
@@ -78,7 +104,8 @@ export async function buildFixtures(): Promise<Fixture[]> {
         extra: [{ id: 'JUNK', body: new Uint8Array(27) }],
         order: ['LIST', 'JUNK', 'fmt '],
       }),
-      description: 'i-VI-iv-v in A minor at 100 BPM, WAVE_FORMAT_EXTENSIBLE 24-bit, LIST and odd JUNK before fmt',
+      description:
+        'i-VI-iv-v in A minor at 100 BPM, WAVE_FORMAT_EXTENSIBLE 24-bit, LIST and odd JUNK before fmt',
       expect: ok('wav', 'pcm-s24', sr, 2, amin.length, { bpm: 100 }),
     },
     {
@@ -95,7 +122,11 @@ export async function buildFixtures(): Promise<Fixture[]> {
     },
     {
       name: 'tone-a4-inst.aiff',
-      bytes: encodeAiff([a4], sr, { bits: 24, inst: { baseNote: 69, loop: { start: 1000, end: 30000 } }, name: 'A4' }),
+      bytes: encodeAiff([a4], sr, {
+        bits: 24,
+        inst: { baseNote: 69, loop: { start: 1000, end: 30000 } },
+        name: 'A4',
+      }),
       description: 'A4, AIFF 24-bit, INST base note 69 with a sustain loop',
       expect: ok('aiff', 'pcm-s24', sr, 1, sr, { midi: 69, claimed: { rootNote: 69, title: 'A4' } }),
     },
@@ -113,9 +144,14 @@ export async function buildFixtures(): Promise<Fixture[]> {
     },
     {
       name: 'progression-am-tags.flac',
-      bytes: encodeFlac(channels(amin, 2), sr, { comments: { BPM: '100', KEY: 'Am', TITLE: 'Am progression' } }),
+      bytes: encodeFlac(channels(amin, 2), sr, {
+        comments: { BPM: '100', KEY: 'Am', TITLE: 'Am progression' },
+      }),
       description: 'A minor progression at 100 BPM, FLAC 16-bit with Vorbis comments (BPM, KEY, TITLE)',
-      expect: ok('flac', 'flac', sr, 2, amin.length, { bpm: 100, claimed: { bpm: 100, key: { tonic: 'A', scale: 'minor' } } }),
+      expect: ok('flac', 'flac', sr, 2, amin.length, {
+        bpm: 100,
+        claimed: { bpm: 100, key: { tonic: 'A', scale: 'minor' } },
+      }),
     },
     {
       name: 'tone-a4-24bit.flac',
@@ -125,15 +161,24 @@ export async function buildFixtures(): Promise<Fixture[]> {
     },
     {
       name: 'drums-120bpm-id3.mp3',
-      bytes: concatBytes(id3v2({ TBPM: '120', TKEY: 'F#m', TIT2: 'Drums' }), await encodeMp3(channels(loop, 2), sr)),
+      bytes: concatBytes(
+        id3v2({ TBPM: '120', TKEY: 'F#m', TIT2: 'Drums' }),
+        await encodeMp3(channels(loop, 2), sr),
+      ),
       description: 'Drums at 120 BPM, MP3 VBR stereo with ID3v2.4 (TBPM 120, TKEY F#m)',
-      expect: ok('mp3', 'mp3', sr, 2, undefined, { bpm: 120, claimed: { bpm: 120, key: { tonic: 'F#', scale: 'minor' } } }),
+      expect: ok('mp3', 'mp3', sr, 2, undefined, {
+        bpm: 120,
+        claimed: { bpm: 120, key: { tonic: 'F#', scale: 'minor' } },
+      }),
     },
     {
       name: 'tone-a4.ogg',
       bytes: await encodeOggVorbis([a4], sr, { comments: { BPM: '90', INITIALKEY: 'A' } }),
       description: 'A4, Ogg Vorbis mono with comments (BPM 90, INITIALKEY A)',
-      expect: ok('ogg', 'vorbis', sr, 1, sr, { midi: 69, claimed: { bpm: 90, key: { tonic: 'A', scale: 'major' } } }),
+      expect: ok('ogg', 'vorbis', sr, 1, sr, {
+        midi: 69,
+        claimed: { bpm: 90, key: { tonic: 'A', scale: 'major' } },
+      }),
     },
     { name: 'empty.wav', bytes: new Uint8Array(0), description: 'zero bytes', expect: { error: 'empty' } },
     {
@@ -156,7 +201,10 @@ export async function buildFixtures(): Promise<Fixture[]> {
     },
     {
       name: 'png-named.wav',
-      bytes: concatBytes(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), noise.subarray(0, 200)),
+      bytes: concatBytes(
+        new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        noise.subarray(0, 200),
+      ),
       description: 'a PNG signature named .wav',
       expect: { error: 'unsupported-format' },
     },
@@ -166,7 +214,12 @@ export async function buildFixtures(): Promise<Fixture[]> {
       description: 'CSV text named .wav',
       expect: { error: 'unsupported-format' },
     },
-    { name: 'random-named.flac', bytes: noise, description: '48,000 random bytes named .flac', expect: { error: 'unsupported-format' } },
+    {
+      name: 'random-named.flac',
+      bytes: noise,
+      description: '48,000 random bytes named .flac',
+      expect: { error: 'unsupported-format' },
+    },
     {
       name: 'flac-named.wav',
       bytes: encodeFlac([noiseBurst(0.5, { sampleRate: sr, decay: 0.1 })], sr),

@@ -36,7 +36,17 @@ class BitWriter {
 }
 
 const RATE_CODES: Record<number, number> = {
-  88200: 1, 176400: 2, 192000: 3, 8000: 4, 16000: 5, 22050: 6, 24000: 7, 32000: 8, 44100: 9, 48000: 10, 96000: 11,
+  88200: 1,
+  176400: 2,
+  192000: 3,
+  8000: 4,
+  16000: 5,
+  22050: 6,
+  24000: 7,
+  32000: 8,
+  44100: 9,
+  48000: 10,
+  96000: 11,
 };
 const SIZE_CODES: Record<number, number> = { 8: 1, 12: 2, 16: 4, 20: 5, 24: 6, 32: 7 };
 
@@ -94,7 +104,9 @@ export function encodeFlac(channels: Float32Array[], sampleRate: number, o: Flac
     const w = new BitWriter().bits(0xfff8, 16);
     const rateCode = o.rateFromStreamInfo ? 0 : (RATE_CODES[sampleRate] ?? (sampleRate % 10 === 0 ? 14 : 13));
     w.bits(7, 4).bits(rateCode, 4); // block size: 16-bit (n-1) after the frame number
-    w.bits(count - 1, 4).bits(SIZE_CODES[bits], 3).bits(0, 1);
+    w.bits(count - 1, 4)
+      .bits(SIZE_CODES[bits], 3)
+      .bits(0, 1);
     for (const byte of utf8Number(index)) w.bits(byte, 8);
     w.bits(n - 1, 16);
     if (rateCode === 13) w.bits(sampleRate, 16);
@@ -115,7 +127,13 @@ export function encodeFlac(channels: Float32Array[], sampleRate: number, o: Flac
 }
 
 function metadataBlock(type: number, body: Uint8Array, last: boolean): Uint8Array {
-  return concatBytes(new ByteWriter().u8((last ? 0x80 : 0) | type).u24(body.length, true).result(), body);
+  return concatBytes(
+    new ByteWriter()
+      .u8((last ? 0x80 : 0) | type)
+      .u24(body.length, true)
+      .result(),
+    body,
+  );
 }
 
 /** Vorbis comment payload (vendor + NAME=value entries, little-endian lengths). */

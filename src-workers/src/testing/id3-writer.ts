@@ -26,17 +26,34 @@ function utf16WithBom(s: string): Uint8Array {
 export function id3v2(textFrames: Record<string, string>, o: Id3Options = {}): Uint8Array {
   const version = o.version ?? 4;
   const text = (s: string) =>
-    version === 4 ? concatBytes(new Uint8Array([3]), utf8Bytes(s)) : concatBytes(new Uint8Array([1]), utf16WithBom(s));
+    version === 4
+      ? concatBytes(new Uint8Array([3]), utf8Bytes(s))
+      : concatBytes(new Uint8Array([1]), utf16WithBom(s));
   const frames: Uint8Array[] = [];
   const frame = (id: string, body: Uint8Array) => {
-    const size = version === 4 ? syncsafe(body.length) : [body.length >>> 24, body.length >>> 16, body.length >>> 8, body.length].map((x) => x & 0xff);
+    const size =
+      version === 4
+        ? syncsafe(body.length)
+        : [body.length >>> 24, body.length >>> 16, body.length >>> 8, body.length].map((x) => x & 0xff);
     frames.push(concatBytes(new ByteWriter().ascii(id).bytes(size).u16(0).result(), body));
   };
   for (const [id, value] of Object.entries(textFrames)) frame(id, text(value));
   if (o.comment !== undefined) {
-    const body = version === 4 ? concatBytes(new Uint8Array([3]), utf8Bytes('eng'), new Uint8Array([0]), utf8Bytes(o.comment)) : concatBytes(new Uint8Array([1]), utf8Bytes('eng'), utf16WithBom(''), new Uint8Array([0, 0]), utf16WithBom(o.comment));
+    const body =
+      version === 4
+        ? concatBytes(new Uint8Array([3]), utf8Bytes('eng'), new Uint8Array([0]), utf8Bytes(o.comment))
+        : concatBytes(
+            new Uint8Array([1]),
+            utf8Bytes('eng'),
+            utf16WithBom(''),
+            new Uint8Array([0, 0]),
+            utf16WithBom(o.comment),
+          );
     frame('COMM', body);
   }
   const body = concatBytes(...frames, new Uint8Array(o.padding ?? 0));
-  return concatBytes(new ByteWriter().ascii('ID3').u8(version).u8(0).u8(0).bytes(syncsafe(body.length)).result(), body);
+  return concatBytes(
+    new ByteWriter().ascii('ID3').u8(version).u8(0).u8(0).bytes(syncsafe(body.length)).result(),
+    body,
+  );
 }

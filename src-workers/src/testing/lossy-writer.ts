@@ -17,13 +17,18 @@ async function encode(
   const parts: Uint8Array[] = [];
   const block = 8192;
   const frames = channels[0]?.length ?? 0;
-  for (let at = 0; at < frames; at += block) parts.push(encoder.encode(channels.map((c) => c.subarray(at, at + block))).slice());
+  for (let at = 0; at < frames; at += block)
+    parts.push(encoder.encode(channels.map((c) => c.subarray(at, at + block))).slice());
   parts.push(encoder.finalize().slice());
   return concatBytes(...parts);
 }
 
 /** MP3 (mono or stereo; LAME's sample rates 8-48 kHz). No Xing/LAME header: a plain frame stream. */
-export async function encodeMp3(channels: Float32Array[], sampleRate: number, o: Mp3Options = {}): Promise<Uint8Array> {
+export async function encodeMp3(
+  channels: Float32Array[],
+  sampleRate: number,
+  o: Mp3Options = {},
+): Promise<Uint8Array> {
   const encoder = await createMp3Encoder();
   const count = channels.length as 1 | 2;
   if (o.bitrate) encoder.configure({ sampleRate, channels: count, bitrate: o.bitrate });
@@ -58,7 +63,13 @@ export function oggCrc(page: Uint8Array): number {
   return c;
 }
 
-export type OggPageInfo = { headerType: number; granule: Uint8Array; serial: number; segments: number[]; body: Uint8Array };
+export type OggPageInfo = {
+  headerType: number;
+  granule: Uint8Array;
+  serial: number;
+  segments: number[];
+  body: Uint8Array;
+};
 
 export function readOggPages(b: Uint8Array): OggPageInfo[] {
   const pages: OggPageInfo[] = [];
@@ -68,7 +79,13 @@ export function readOggPages(b: Uint8Array): OggPageInfo[] {
     const segments = Array.from(b.subarray(at + 27, at + 27 + count));
     const size = segments.reduce((x, y) => x + y, 0);
     const body = b.subarray(at + 27 + count, at + 27 + count + size);
-    pages.push({ headerType: b[at + 5], granule: b.slice(at + 6, at + 14), serial: view.getUint32(at + 14, true), segments, body });
+    pages.push({
+      headerType: b[at + 5],
+      granule: b.slice(at + 6, at + 14),
+      serial: view.getUint32(at + 14, true),
+      segments,
+      body,
+    });
     at += 27 + count + size;
   }
   return pages;
@@ -110,7 +127,13 @@ function pagePackets(packets: Uint8Array[], serial: number): OggPageInfo[] {
     const segments = lacing.slice(i, i + 255);
     const size = segments.reduce((x, y) => x + y, 0);
     const continued = i > 0 && lacing[i - 1] === 255;
-    pages.push({ headerType: continued ? 1 : 0, granule: new Uint8Array(8), serial, segments, body: body.subarray(at, at + size) });
+    pages.push({
+      headerType: continued ? 1 : 0,
+      granule: new Uint8Array(8),
+      serial,
+      segments,
+      body: body.subarray(at, at + size),
+    });
     at += size;
   }
   return pages;
@@ -135,7 +158,12 @@ export function replaceVorbisComments(ogg: Uint8Array, comments: Record<string, 
     }
     if (packets.length >= 3) firstAudioPage = i + 1;
   }
-  const comment = concatBytes(new Uint8Array([3]), utf8Bytes('vorbis'), vorbisCommentBlock(comments), new Uint8Array([1]));
+  const comment = concatBytes(
+    new Uint8Array([3]),
+    utf8Bytes('vorbis'),
+    vorbisCommentBlock(comments),
+    new Uint8Array([1]),
+  );
   const serial = pages[0].serial;
   const head = { ...pages[0] };
   return writeOggPages([head, ...pagePackets([comment, packets[2]], serial), ...pages.slice(firstAudioPage)]);

@@ -3,7 +3,9 @@ import type { AudioSource } from '../decode/types';
 import { magnitudeSpectrum } from '../dsp/fft';
 
 /** Drains a source into whole channels (tests only: real callers stream). */
-export async function decodeAll(source: AudioSource): Promise<{ channels: Float32Array[]; frames: number; chunkSizes: number[] }> {
+export async function decodeAll(
+  source: AudioSource,
+): Promise<{ channels: Float32Array[]; frames: number; chunkSizes: number[] }> {
   const parts: Float32Array[][] = [];
   const chunkSizes: number[] = [];
   for await (const chunk of source.chunks()) {
@@ -47,7 +49,13 @@ export function rms(signal: Float32Array, from = 0, to = signal.length): number 
 }
 
 /** Amplitude of the component at `hz` (least-squares fit of a sine and a cosine). */
-export function toneAmplitude(signal: Float32Array, hz: number, sampleRate: number, from = 0, to = signal.length): number {
+export function toneAmplitude(
+  signal: Float32Array,
+  hz: number,
+  sampleRate: number,
+  from = 0,
+  to = signal.length,
+): number {
   let sc = 0;
   let ss = 0;
   let cc = 0;

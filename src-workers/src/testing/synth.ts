@@ -95,7 +95,12 @@ export function triad(tonic: PitchClass, scale: Scale, degree: number, octave = 
   return [at(d), at(d + 2), at(d + 4)];
 }
 
-export type ProgressionOptions = ToneOptions & { bpm?: number; beatsPerChord?: number; octave?: number; bass?: boolean };
+export type ProgressionOptions = ToneOptions & {
+  bpm?: number;
+  beatsPerChord?: number;
+  octave?: number;
+  bass?: boolean;
+};
 
 /** Diatonic triads in a key, one per `beatsPerChord` beats (default I-vi-IV-V or i-VI-iv-v style degrees given). */
 export function progression(
@@ -158,7 +163,12 @@ export function drumLoop(pattern: DrumPattern, o: DrumOptions): Float32Array {
 }
 
 /** Short clicks on every beat: the plainest possible tempo signal. */
-export function clickTrack(bpm: number, seconds: number, sampleRate = DEFAULT_RATE, amplitude = 0.8): Float32Array {
+export function clickTrack(
+  bpm: number,
+  seconds: number,
+  sampleRate = DEFAULT_RATE,
+  amplitude = 0.8,
+): Float32Array {
   const out = new Float32Array(Math.round(seconds * sampleRate));
   const click = sine(2000, 0.01, { sampleRate, amplitude });
   applyEnvelope(click, sampleRate, 0, 0, 0.002);
@@ -184,7 +194,9 @@ export function snare(sampleRate = DEFAULT_RATE, random = rng(2)): Float32Array 
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const t = i / sampleRate;
-    out[i] = 0.6 * (random() * 2 - 1) * Math.exp(-t / 0.05) + 0.4 * Math.sin(2 * Math.PI * 190 * t) * Math.exp(-t / 0.04);
+    out[i] =
+      0.6 * (random() * 2 - 1) * Math.exp(-t / 0.05) +
+      0.4 * Math.sin(2 * Math.PI * 190 * t) * Math.exp(-t / 0.04);
   }
   return out;
 }

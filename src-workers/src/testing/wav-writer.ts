@@ -33,7 +33,13 @@ export function interleave(channels: Float32Array[], format: PcmFormat, bigEndia
   return out;
 }
 
-export type AcidChunk = { oneShot?: boolean; rootNote?: number; beats?: number; tempo?: number; meter?: [number, number] };
+export type AcidChunk = {
+  oneShot?: boolean;
+  rootNote?: number;
+  beats?: number;
+  tempo?: number;
+  meter?: [number, number];
+};
 /** Loops as the smpl chunk stores them: `end` is the last frame of the loop (inclusive). */
 export type SmplChunk = { unityNote: number; loops?: { start: number; end: number }[] };
 
@@ -61,7 +67,13 @@ export type WavOptions = {
   /** Leave odd-sized chunks without their pad byte (a common writer bug). */
   noPadding?: boolean;
   /** Overrides fmt fields to build broken headers. */
-  fmt?: Partial<{ formatTag: number; channels: number; sampleRate: number; blockAlign: number; bitsPerSample: number }>;
+  fmt?: Partial<{
+    formatTag: number;
+    channels: number;
+    sampleRate: number;
+    blockAlign: number;
+    bitsPerSample: number;
+  }>;
 };
 
 /** One RIFF chunk: id, size, body, pad byte when the size is odd. */
@@ -86,9 +98,14 @@ export function encodeWav(channels: Float32Array[], sampleRate: number, o: WavOp
     .u16(o.fmt?.blockAlign ?? size * count, be)
     .u16(o.fmt?.bitsPerSample ?? size * 8, be);
   if (o.extensible) {
-    fmt.u16(22, be).u16(o.validBits ?? size * 8, be).u32(count === 2 ? 3 : 0, be);
+    fmt
+      .u16(22, be)
+      .u16(o.validBits ?? size * 8, be)
+      .u32(count === 2 ? 3 : 0, be);
     // KSDATAFORMAT_SUBTYPE_PCM / _IEEE_FLOAT: format code + fixed GUID tail.
-    fmt.u16(float ? 3 : 1).bytes([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]);
+    fmt
+      .u16(float ? 3 : 1)
+      .bytes([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]);
   } else if (float) {
     fmt.u16(0, be);
   }
@@ -109,8 +126,17 @@ export function encodeWav(channels: Float32Array[], sampleRate: number, o: WavOp
   const order = [...(o.order ?? [])];
   for (const id of chunks.keys()) if (!order.includes(id) && id !== 'data') order.push(id);
   if (!order.includes('data')) order.push('data');
-  const body = concatBytes(asciiBytes('WAVE'), ...order.filter((id) => chunks.has(id)).map((id) => chunks.get(id)!));
-  return concatBytes(new ByteWriter().ascii(be ? 'RIFX' : 'RIFF').u32(body.length, be).result(), body);
+  const body = concatBytes(
+    asciiBytes('WAVE'),
+    ...order.filter((id) => chunks.has(id)).map((id) => chunks.get(id)!),
+  );
+  return concatBytes(
+    new ByteWriter()
+      .ascii(be ? 'RIFX' : 'RIFF')
+      .u32(body.length, be)
+      .result(),
+    body,
+  );
 }
 
 function acidBody(a: AcidChunk, be: boolean): Uint8Array {

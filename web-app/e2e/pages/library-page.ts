@@ -41,6 +41,65 @@ export class LibraryPage {
     }, payload);
   }
 
+  /**
+   * Drops `count` WAV tones generated inside the page (no transfer from the test process), named
+   * "gen-0001.wav"…, each `seconds` long.
+   */
+  async dropGenerated(count: number, seconds: number): Promise<void> {
+    await this.page.evaluate(
+      ({ count, seconds }) => {
+        const sr = 44100;
+        const dt = new DataTransfer();
+        for (let k = 0; k < count; k++) {
+          const n = Math.round(seconds * sr);
+          const buf = new ArrayBuffer(44 + n * 2);
+          const v = new DataView(buf);
+          const put = (o: number, s: string) => {
+            for (let i = 0; i < s.length; i++) v.setUint8(o + i, s.charCodeAt(i));
+          };
+          put(0, 'RIFF');
+          v.setUint32(4, 36 + n * 2, true);
+          put(8, 'WAVEfmt ');
+          v.setUint32(16, 16, true);
+          v.setUint16(20, 1, true);
+          v.setUint16(22, 1, true);
+          v.setUint32(24, sr, true);
+          v.setUint32(28, sr * 2, true);
+          v.setUint16(32, 2, true);
+          v.setUint16(34, 16, true);
+          put(36, 'data');
+          v.setUint32(40, n * 2, true);
+          const f = 110 * 2 ** ((k % 36) / 12);
+          for (let i = 0; i < n; i++) {
+            const t = i / sr;
+            v.setInt16(44 + 2 * i, Math.round(12000 * Math.exp(-t * 2) * Math.sin(2 * Math.PI * f * t + k)), true);
+          }
+          dt.items.add(new File([buf], `gen-${String(k).padStart(4, '0')}.wav`, { type: 'audio/wav' }));
+        }
+        document
+          .querySelector('[data-testid="drop-zone"]')!
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      { count, seconds },
+    );
+  }
+
+  /** Row counts straight from IndexedDB (files, queue, samples). */
+  dbCounts(): Promise<{ files: number; queue: number; samples: number; done: number; distinctPaths: number }> {
+    return this.page.evaluate(async () => {
+      type Table = { count(): Promise<number>; toArray(): Promise<{ path: string; status: string }[]> };
+      const db = (globalThis as unknown as { __samplemind: { store: { db: Record<string, Table> } } }).__samplemind.store.db;
+      const files = await db.files.toArray();
+      return {
+        files: files.length,
+        queue: await db.queue.count(),
+        samples: await db.samples.count(),
+        done: files.filter((f) => f.status === 'done').length,
+        distinctPaths: new Set(files.map((f) => f.path)).size,
+      };
+    });
+  }
+
   /** Picks files from disk through the "Add files" input. */
   async addFiles(paths: string[]): Promise<void> {
     await this.page.locator('[data-testid="file-input"]').setInputFiles(paths);

@@ -5,6 +5,7 @@ import { camelotOfCode, KEY_COUNT, keyLabel } from '../query/keys';
 import { DEFAULT_QUERY, type StatusFilter } from '../query/view-query';
 import { deleteCollection } from '../state/library-actions';
 import type { LibraryIndex } from '../state/library-index';
+import { TYPE_COLOURS } from './type-colours';
 import { useStore } from './use-store';
 
 const STATUS_LABELS: [StatusFilter, string][] = [
@@ -115,7 +116,7 @@ export function Facets() {
             <li key={t}>
               <label>
                 <input type="checkbox" checked={q.types.includes(t)} onChange={() => toggleType(t)} data-testid={`type-${t}`} />
-                <span className={`type-dot t-${t}`} />
+                <span className="type-dot" style={{ background: TYPE_COLOURS[i] }} />
                 {t}
                 <span className="count">{res.typeCounts[i]}</span>
               </label>

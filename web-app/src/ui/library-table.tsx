@@ -7,6 +7,7 @@ import { EDITED, STATUS } from '../state/library-index';
 import { togglePlay } from './actions';
 import { startDragOut } from './drag-out';
 import { fmtBpm, fmtDate, fmtDuration, fmtNum, midiName } from './format';
+import { TYPE_COLOURS } from './type-colours';
 import { usePlayer, useStore } from './use-store';
 
 const ROW_HEIGHT = 28;
@@ -184,7 +185,13 @@ export function LibraryTable() {
                 ) : (
                   <>
                     <div className={`t-cell c-type${edited & EDITED.type ? ' edited' : ''}`} data-col="type">
-                      {typeIdx >= 0 ? <span className={`type-chip t-${SAMPLE_TYPES[typeIdx]}`}>{SAMPLE_TYPES[typeIdx]}</span> : ''}
+                      {typeIdx >= 0 ? (
+                        <span className="type-chip" style={{ borderColor: TYPE_COLOURS[typeIdx] }}>
+                          {SAMPLE_TYPES[typeIdx]}
+                        </span>
+                      ) : (
+                        ''
+                      )}
                     </div>
                     <div className={`t-cell c-num${edited & EDITED.bpm ? ' edited' : ''}`} data-col="bpm">
                       {fmtBpm(index.bpm[r])}

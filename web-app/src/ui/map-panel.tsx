@@ -3,10 +3,9 @@ import { type PointerEvent, type WheelEvent, useEffect, useRef, useState } from 
 import { computeMap, MAP_MAX_POINTS, sampleEvenly } from '../map/map-client';
 import { STATUS } from '../state/library-index';
 import { togglePlay } from './actions';
+import { TYPE_COLOURS } from './type-colours';
 import { usePlayer, useStore } from './use-store';
 
-/** One colour per type, spread around the hue circle. */
-export const TYPE_COLOURS = SAMPLE_TYPES.map((_, i) => `hsl(${Math.round((i * 360) / SAMPLE_TYPES.length)} 70% 60%)`);
 
 type Points = { rows: Int32Array; xy: Float32Array; ms: number };
 

@@ -22,10 +22,26 @@ export default fp(
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
       registers: [register],
     });
-    app.addHook('onResponse', async (req, reply) => {
+    // Label children cached per route: resolving labels on every request is measurable.
+    const timers = new Map<string, ReturnType<typeof duration.labels>>();
+    const counters = new Map<string, ReturnType<typeof requests.labels>>();
+    app.addHook('onResponse', (req, reply, done) => {
       const route = req.routeOptions.url ?? 'unmatched';
-      requests.inc({ method: req.method, route, status: String(reply.statusCode) });
-      duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+      const key = `${req.method} ${route}`;
+      let timer = timers.get(key);
+      if (!timer) {
+        timer = duration.labels(req.method, route);
+        timers.set(key, timer);
+      }
+      timer.observe(reply.elapsedTime / 1000);
+      const ckey = `${key} ${reply.statusCode}`;
+      let counter = counters.get(ckey);
+      if (!counter) {
+        counter = requests.labels(req.method, route, String(reply.statusCode));
+        counters.set(ckey, counter);
+      }
+      counter.inc();
+      done();
     });
     app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
       reply.type(register.contentType);
