@@ -6,8 +6,8 @@ type Plan = {
   n: number;
   half: number;
   rev: Uint32Array; // bit reversal for the half-size complex FFT
-  cos: Float64Array; // twiddles for the half-size FFT (size half/2)
-  sin: Float64Array;
+  /** Twiddles of every stage from size 8 on, laid out contiguously per stage (cos, sin interleaved). */
+  stageTwiddles: Float64Array;
   splitCos: Float64Array; // e^{-2πik/N}, k = 0..half
   splitSin: Float64Array;
   re: Float64Array;
@@ -26,11 +26,14 @@ function makePlan(n: number): Plan {
     for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
     rev[i] = r;
   }
-  const cos = new Float64Array(half / 2);
-  const sin = new Float64Array(half / 2);
-  for (let i = 0; i < half / 2; i++) {
-    cos[i] = Math.cos((2 * Math.PI * i) / half);
-    sin[i] = -Math.sin((2 * Math.PI * i) / half);
+  // Stages of size 8, 16, … each need halfSize twiddles; contiguous so the inner loop streams them.
+  const stageTwiddles = new Float64Array(Math.max(2, 2 * half));
+  let offset = 0;
+  for (let size = 8; size <= half; size <<= 1) {
+    for (let k = 0; k < size >> 1; k++) {
+      stageTwiddles[offset++] = Math.cos((2 * Math.PI * k) / size);
+      stageTwiddles[offset++] = -Math.sin((2 * Math.PI * k) / size);
+    }
   }
   const splitCos = new Float64Array(half + 1);
   const splitSin = new Float64Array(half + 1);
@@ -38,7 +41,16 @@ function makePlan(n: number): Plan {
     splitCos[k] = Math.cos((2 * Math.PI * k) / n);
     splitSin[k] = Math.sin((2 * Math.PI * k) / n);
   }
-  return { n, half, rev, cos, sin, splitCos, splitSin, re: new Float64Array(half), im: new Float64Array(half) };
+  return {
+    n,
+    half,
+    rev,
+    stageTwiddles,
+    splitCos,
+    splitSin,
+    re: new Float64Array(half),
+    im: new Float64Array(half),
+  };
 }
 
 function planFor(n: number): Plan {
@@ -64,24 +76,7 @@ export function realFft(input: ArrayLike<number>, n: number, outRe: Float64Array
     re[j] = a < len ? input[a] : 0;
     im[j] = a + 1 < len ? input[a + 1] : 0;
   }
-  for (let size = 2; size <= half; size <<= 1) {
-    const halfSize = size >> 1;
-    const step = half / size;
-    for (let start = 0; start < half; start += size) {
-      for (let k = 0, t = 0; k < halfSize; k++, t += step) {
-        const c = p.cos[t];
-        const s = p.sin[t];
-        const i1 = start + k;
-        const i2 = i1 + halfSize;
-        const xr = re[i2] * c - im[i2] * s;
-        const xi = re[i2] * s + im[i2] * c;
-        re[i2] = re[i1] - xr;
-        im[i2] = im[i1] - xi;
-        re[i1] += xr;
-        im[i1] += xi;
-      }
-    }
-  }
+  butterflies(p);
   for (let k = 0; k <= half; k++) {
     const zk = k === half ? 0 : k;
     const mk = k === 0 ? 0 : half - k;
@@ -97,6 +92,61 @@ export function realFft(input: ArrayLike<number>, n: number, outRe: Float64Array
     const s = p.splitSin[k];
     outRe[k] = feR + c * foR + s * foI;
     outIm[k] = feI + c * foI - s * foR;
+  }
+}
+
+/**
+ * In-place complex FFT of the bit-reversed half-size sequence. The first two stages (sizes 2 and
+ * 4) need no multiplications and run as one radix-4 pass; later stages stream their twiddles.
+ */
+function butterflies(p: Plan): void {
+  const { half, re, im, stageTwiddles: tw } = p;
+  if (half >= 4) {
+    for (let i = 0; i < half; i += 4) {
+      const r0 = re[i] + re[i + 1];
+      const i0 = im[i] + im[i + 1];
+      const r1 = re[i] - re[i + 1];
+      const i1 = im[i] - im[i + 1];
+      const r2 = re[i + 2] + re[i + 3];
+      const i2 = im[i + 2] + im[i + 3];
+      const r3 = re[i + 2] - re[i + 3];
+      const i3 = im[i + 2] - im[i + 3];
+      re[i] = r0 + r2;
+      im[i] = i0 + i2;
+      re[i + 2] = r0 - r2;
+      im[i + 2] = i0 - i2;
+      // Twiddle -i for the odd half: (r3 + i·i3)·(-i) = i3 - i·r3.
+      re[i + 1] = r1 + i3;
+      im[i + 1] = i1 - r3;
+      re[i + 3] = r1 - i3;
+      im[i + 3] = i1 + r3;
+    }
+  } else if (half === 2) {
+    const r = re[0] - re[1];
+    const i = im[0] - im[1];
+    re[0] += re[1];
+    im[0] += im[1];
+    re[1] = r;
+    im[1] = i;
+  }
+  let offset = 0;
+  for (let size = 8; size <= half; size <<= 1) {
+    const halfSize = size >> 1;
+    for (let start = 0; start < half; start += size) {
+      for (let k = 0; k < halfSize; k++) {
+        const c = tw[offset + 2 * k];
+        const s = tw[offset + 2 * k + 1];
+        const i1 = start + k;
+        const i2 = i1 + halfSize;
+        const xr = re[i2] * c - im[i2] * s;
+        const xi = re[i2] * s + im[i2] * c;
+        re[i2] = re[i1] - xr;
+        im[i2] = im[i1] - xi;
+        re[i1] += xr;
+        im[i1] += xi;
+      }
+    }
+    offset += size;
   }
 }
 
