@@ -6,7 +6,7 @@
 //   node scripts/bench-server.mjs [--quick] [--stores embedded,scaleout] [--connections 100,500]
 //                                 [--duration 10] [--samples 2000] [--page 50] [--out FILE]
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { build } from 'hdr-histogram-js';
@@ -23,7 +23,6 @@ const connectionsList = opt('connections', quick ? '10' : '100,500').split(',').
 const duration = Number(opt('duration', quick ? '3' : '10'));
 const sampleCount = Number(opt('samples', quick ? '300' : '2000'));
 const page = Number(opt('page', '50'));
-const workers = Number(opt('workers', '1'));
 const outFile = opt('out', null);
 
 /** The seed's mix: list files 5, health 3, me 2, file by id 2, search 1 (interleaved, 13 per cycle). */
@@ -88,7 +87,7 @@ async function load({ url, connections, seconds, requests }) {
 }
 
 async function runStores(kind) {
-  const env = { CLUSTER_WORKERS: String(workers) };
+  const env = {};
   if (kind === 'scaleout') {
     const [redis, chroma] = await Promise.all([startRedis(), startChroma()]);
     Object.assign(env, { REDIS_URL: redis, CHROMA_URL: chroma });
@@ -142,8 +141,11 @@ function printLogin(kind, r) {
 
 const TARGET = { rps: 12_000, listP95Ms: 10 };
 
+let startLoad = [];
+
 async function main() {
-  console.log(`server-lite benchmark: stores ${stores.join(', ')}; connections ${connectionsList.join(', ')}; ${duration}s each; ${sampleCount} samples; page ${page}; ${cpus().length} cores; node ${process.version}`);
+  startLoad = loadavg().map((x) => +x.toFixed(2));
+  console.log(`server-lite benchmark: stores ${stores.join(', ')}; connections ${connectionsList.join(', ')}; ${duration}s each; ${sampleCount} samples; page ${page}; ${cpus().length} cores; node ${process.version}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const results = [];
   for (const kind of stores) results.push(await runStores(kind));
   const verdicts = results.flatMap((r) =>
@@ -159,8 +161,8 @@ async function main() {
   const report = {
     benchmark: 'server-lite',
     date: new Date().toISOString(),
-    machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
-    settings: { durationSec: duration, samples: sampleCount, pageSize: page, quick, workers },
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadavg: startLoad },
+    settings: { durationSec: duration, samples: sampleCount, pageSize: page, quick },
     target: TARGET,
     results,
     summary: verdicts,

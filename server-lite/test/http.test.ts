@@ -118,3 +118,53 @@ describe('starting the server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('change pokes over server-sent events', () => {
+  it('pokes a listening device when another device pushes', async () => {
+    const { app } = await testApp();
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    await api(base, 'POST', '/api/v1/auth/register', {
+      email: 'sse@x.io',
+      username: 'sseuser',
+      password: 'password-123',
+    });
+    const { access_token: token } = (
+      await api(base, 'POST', '/api/v1/auth/login', { username: 'sseuser', password: 'password-123' })
+    ).json;
+    const res = await fetch(`${base}/api/v1/sync/events`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let text = '';
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${needle}`);
+        text += dec.decode(value);
+      }
+    };
+    await readUntil('event: ready');
+    const h = randomHash();
+    await api(
+      base,
+      'POST',
+      '/api/v1/sync/push',
+      {
+        mutations: [
+          clientMutations('other-device')('sample.upsertAnalysis', {
+            id: h,
+            analysis: fakeAnalysis({ hash: h }),
+          }),
+        ],
+      },
+      token,
+    );
+    await readUntil('event: poke');
+    expect((await fetch(`${base}/api/v1/sync/events`)).status).toBe(401);
+    // Shutdown ends open streams instead of waiting for them.
+    const t0 = Date.now();
+    await app.close();
+    expect(Date.now() - t0).toBeLessThan(3000);
+    cleanupTmp();
+  });
+});

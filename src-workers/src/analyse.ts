@@ -126,7 +126,11 @@ export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseO
   await checkpoint();
   const rawKey = analyseKey(ctx);
   await checkpoint();
-  const pitch = loop.isLoop ? { midiNote: null, cents: null, frequencyHz: null, confidence: 0 } : analysePitch(ctx);
+  // A root note belongs to one-shots; an uncertain loop call keeps it in case it is one.
+  const pitch =
+    loop.isLoop && loop.confidence >= 0.7
+      ? { midiNote: null, cents: null, frequencyHz: null, confidence: 0 }
+      : analysePitch(ctx);
   await checkpoint();
   const envelope = analyseEnvelope(ctx);
   const spectral = analyseSpectral(ctx);

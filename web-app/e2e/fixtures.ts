@@ -12,6 +12,13 @@ export const GOOD = {
   loop: wav('Groove 120.wav', drumLoop(120, 2)),
 };
 
+/** Loops at known tempi (2 or 4 bars of 4/4). */
+export const LOOPS = {
+  slow: wav('Slow 90.wav', drumLoop(90, 2)),
+  groove: GOOD.loop,
+  fast: wav('Fast 140.wav', drumLoop(140, 4)),
+};
+
 /** Files that must fail alone, each with a readable reason. */
 export const BAD = {
   empty: { name: 'Empty.wav', bytes: new Uint8Array(0), type: 'audio/wav' },

@@ -43,6 +43,7 @@ describe('importing', () => {
     await app.drop([GOOD.kick]);
     await app.waitForImportIdle();
     await app.drop([{ ...GOOD.kick, name: 'Kick Copy.wav' }]);
+    await expect.poll(() => app.dbCounts().then((c) => c.done)).toBe(2);
     await app.waitForImportIdle();
     await expect.poll(() => app.rows().count()).toBe(2);
     await expect.poll(() => app.row('Kick Copy.wav').locator('.badge').textContent()).toBe('×2');

@@ -62,6 +62,18 @@ export async function boot(): Promise<AppStore> {
   await store.reloadCollections();
   // Anything queued when the tab closed goes on now.
   void importer.resumeFromDb();
-  Object.assign(globalThis, { __samplemind: { store, importer, pool } });
+  // Hooks for the e2e specs and the benchmark (read-only use; nothing here is needed by the UI).
+  Object.assign(globalThis, {
+    __samplemind: {
+      store,
+      importer,
+      pool,
+      similar: async (hash: string, k = 40) => {
+        const { findSimilar } = await import('./similarity/similarity-client');
+        const { DEFAULT_WEIGHTS } = await import('./similarity/similarity-core');
+        return findSimilar(hash, DEFAULT_WEIGHTS, k, index.contentVersion);
+      },
+    },
+  });
   return store;
 }

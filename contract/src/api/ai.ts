@@ -291,9 +291,10 @@ export type AiAnalyzeRequest = z.infer<typeof aiAnalyzeRequestSchema>;
 
 /** `?stream=1` (or `Accept: text/event-stream`) answers with server-sent events. */
 export const aiAnalyzeQuerySchema = z.object({
+  /** `?stream`, `?stream=1` or `?stream=true`. */
   stream: z
-    .enum(['1', '0', 'true', 'false'])
-    .transform((v) => v === '1' || v === 'true')
+    .enum(['', '1', '0', 'true', 'false'])
+    .transform((v) => v === '' || v === '1' || v === 'true')
     .optional(),
 });
 

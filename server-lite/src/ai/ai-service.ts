@@ -12,7 +12,7 @@ import { UserLimits } from './limits';
 import type { AiMetrics } from './metrics';
 import { cacheKey, type NormalisedSample, normaliseSample } from './prompt';
 import { CallFailed, callProvider, type Tokens } from './provider-call';
-import { type ProviderFailure, toProviderFailure } from './provider-errors';
+import { failureDetail, type ProviderFailure, toProviderFailure } from './provider-errors';
 import { createModel, type ModelHandle } from './providers';
 import { Semaphore } from './semaphore';
 import type { AiCache, AiCounters } from './store';
@@ -331,7 +331,7 @@ export class AiService {
             lastError: f.message,
           });
           this.deps.log?.warn(
-            { provider: id, kind: f.kind, status: f.status },
+            { provider: id, kind: f.kind, status: f.status, detail: failureDetail(cause) },
             'ai provider failed; trying the next',
           );
           const attempt = { provider: id, message: f.message };

@@ -193,6 +193,28 @@ describe('malformed output', () => {
 });
 
 describe('concurrency', () => {
+  it('cancels the provider call when the client goes away, without blaming the provider', async () => {
+    const t = await buildAiTestApp({ env: { ...stubEnv(stub, ['openai']), OPENAI_CONCURRENCY: '1' } });
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    stub.script('openai', { hang: true });
+    const ctl = new AbortController();
+    const gone = fetch(`${address}/api/v1/ai/analyze`, {
+      method: 'POST',
+      headers: { ...t.auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ sample: kick(1) }),
+      signal: ctl.signal,
+    }).catch((e: Error) => e.name);
+    while (stub.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    ctl.abort();
+    expect(await gone).toBe('AbortError');
+    // The only slot is free again: the next call goes through at once.
+    const next = await analyze(t, { sample: kick(2) });
+    expect(next.statusCode).toBe(200);
+    const health = (await t.app.inject({ method: 'GET', url: '/api/v1/ai/providers', headers: t.auth() })).json();
+    expect(health.providers[0].health).toMatchObject({ status: 'ok', lastError: null });
+    await t.app.close();
+  });
+
   it('keeps at most N calls in flight per provider', async () => {
     const t = await buildAiTestApp({ env: { ...stubEnv(stub, ['openai']), OPENAI_CONCURRENCY: '2' } });
     let inFlight = 0;

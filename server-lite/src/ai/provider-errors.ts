@@ -72,6 +72,16 @@ function apiCallErrorOf(err: unknown): APICallError | undefined {
   return undefined;
 }
 
+/**
+ * The provider's own words, for the server log only (operators need "model not found" or "quota
+ * exceeded"); clipped, and never part of a response.
+ */
+export function failureDetail(err: unknown): string | undefined {
+  const api = apiCallErrorOf(err);
+  const text = api?.message ?? (err instanceof Error ? err.message : undefined);
+  return text?.slice(0, 300);
+}
+
 export function toProviderFailure(provider: AiProviderId, err: unknown): ProviderFailure {
   if (err instanceof ProviderFailure) return err;
   if (err instanceof ProviderTimeout) {

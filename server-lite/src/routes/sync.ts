@@ -7,6 +7,7 @@ import {
 } from '@samplemind/contract';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 
 const errors = {
   400: errorResponseSchema,
@@ -19,6 +20,11 @@ const errors = {
 export default async function syncRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', app.authenticate);
+  // Open event streams would hold a graceful shutdown for its whole grace period: end them first.
+  const streams = new Set<import('node:http').ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const res of streams) res.end();
+  });
 
   app.post(
     '/push',
@@ -37,6 +43,50 @@ export default async function syncRoutes(fastify: FastifyInstance) {
       const { body, rejected } = await app.library.push(req.auth.userId, req.body.mutations);
       reply.code(rejected ? 409 : 200);
       return body;
+    },
+  );
+
+  app.get(
+    '/events',
+    {
+      schema: {
+        tags: ['sync'],
+        summary: 'Server-sent events: `poke` whenever this user\'s data changed (on any instance); then pull',
+        description: 'text/event-stream. Events: `ready` once, `poke` after each change, a comment every 25 s to keep proxies from closing the stream. Use fetch() with the Authorization header (EventSource cannot send one).',
+        security: [{ bearerAuth: [] }],
+        response: { 200: z.string().describe('text/event-stream'), 401: errorResponseSchema },
+      },
+    },
+    (req, reply) => {
+      const { userId } = req.auth;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('event: ready\ndata: {}\n\n');
+      let pending = false;
+      const off = app.stores.pokes.subscribe((who) => {
+        if (who !== userId || pending) return;
+        // Coalesce bursts: one poke per tick is enough to trigger a pull.
+        pending = true;
+        setImmediate(() => {
+          pending = false;
+          res.write(`event: poke\ndata: ${JSON.stringify({ at: Date.now() })}\n\n`);
+        });
+      });
+      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+      const close = () => {
+        clearInterval(keepAlive);
+        off();
+        streams.delete(res);
+      };
+      streams.add(res);
+      req.raw.once('close', close);
     },
   );
 

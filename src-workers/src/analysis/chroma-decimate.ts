@@ -37,16 +37,15 @@ export function decimateBy2(x: Float32Array, taps: Float64Array = stage1): Float
   const out = new Float32Array(n >> 1);
   const mid = (taps.length - 1) >> 1;
   const centre = taps[mid];
+  const at = (i: number) => (i >= 0 && i < n ? x[i] : 0);
   for (let o = 0; o < out.length; o++) {
     const c = 2 * o;
     let acc = centre * x[c];
     // Half-band taps vanish at even offsets from the centre; symmetric pairs share one tap.
-    for (let k = 1; k <= mid; k += 2) {
-      const a = c - k;
-      const b = c + k;
-      const xa = a >= 0 ? x[a] : 0;
-      const xb = b < n ? x[b] : 0;
-      acc += taps[mid - k] * (xa + xb);
+    if (c - mid >= 0 && c + mid < n) {
+      for (let k = 1; k <= mid; k += 2) acc += taps[mid - k] * (x[c - k] + x[c + k]);
+    } else {
+      for (let k = 1; k <= mid; k += 2) acc += taps[mid - k] * (at(c - k) + at(c + k));
     }
     out[o] = acc;
   }

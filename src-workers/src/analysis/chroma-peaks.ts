@@ -5,8 +5,9 @@ import { hannWindow, realFft } from '../dsp/fft';
  *
  * A 2048-point window at a quarter of the analysis rate (0.37 s, 2.7 Hz bins) separates semitones
  * down to the bass register and still follows chord changes. Each bin is then replaced by its
- * minimum over three neighbouring frames (± 93 ms): a partial that sustains survives, a drum hit,
- * which fills one or two frames, does not (the harmonic half of harmonic/percussive separation by
+ * minimum over three neighbouring frames (± 93 ms): a partial that sustains survives, while a drum
+ * hit is loud only in the frames whose window centre is near it, so the minimum picks a frame
+ * where the window's taper attenuates it (the harmonic half of harmonic/percussive separation by
  * order-statistic filtering over time). Peaks of that sustained spectrum that stand out from their
  * spectral neighbourhood are located to a fraction of a bin.
  */

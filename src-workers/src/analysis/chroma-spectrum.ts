@@ -92,17 +92,20 @@ const pitchClass = (midi: number) => ((midi % 12) + 12) % 12;
 function overtoneWeights(peaks: PeakSet, bassPitch: Float32Array): Float32Array {
   const { frames, frameStart, pitch, mag } = peaks;
   const weight = new Float32Array(peaks.count).fill(1);
-  const span = OVERTONES[OVERTONES.length - 1] + OVERTONE_TOLERANCE;
+  const nearest = OVERTONES[0] - OVERTONE_TOLERANCE;
+  const farthest = OVERTONES[OVERTONES.length - 1] + OVERTONE_TOLERANCE;
   for (let f = 0; f < frames; f++) {
     const start = frameStart[f];
     const end = frameStart[f + 1];
     const bass = bassPitch[f];
+    let from = start; // first peak within `farthest` below peak i (peaks are in rising pitch)
     for (let i = start; i < end; i++) {
+      while (pitch[i] - pitch[from] > farthest) from++;
       let explained = !Number.isNaN(bass) && isOvertone(pitch[i] - bass);
-      for (let j = start; j < i && !explained; j++) {
+      for (let j = from; j < i && !explained; j++) {
         const interval = pitch[i] - pitch[j];
-        if (interval > span || mag[j] < mag[i] * PARENT_MIN_RATIO) continue;
-        explained = isOvertone(interval);
+        if (interval < nearest) break;
+        if (mag[j] >= mag[i] * PARENT_MIN_RATIO) explained = isOvertone(interval);
       }
       if (explained) weight[i] = OVERTONE_WEIGHT;
     }

@@ -18,7 +18,7 @@ import type { Measured } from './measured';
  *
  * Loops (measured.loop.isLoop) are only split into drum-loop and music-loop, by how much of the
  * 100 Hz - 5 kHz energy is sustained tone rather than decaying hits and noise
- * (classify-loop.ts).
+ * (classify-loop.ts), combined with the key finder's confidence.
  */
 export const CLASSIFY_METHOD = 'descriptor-prototype-v1';
 
@@ -27,7 +27,10 @@ const TEMPERATURE = 1;
 
 export function classifyType(ctx: AnalysisContext, m: Measured): TypeCall {
   if (m.loop.isLoop) {
-    const p = loopPercussiveness(ctx);
+    // Two independent detectors of tonal content, combined as a noisy-OR: held tone in the mid
+    // band (classify-loop.ts) and the key finder's confidence (a sparse bass or chord part under
+    // loud drums can hold little energy yet still make the loop clearly tonal).
+    const p = loopPercussiveness(ctx) * (1 - m.key.confidence);
     return call([
       ['drum-loop', Math.log(Math.max(p, 1e-6))],
       ['music-loop', Math.log(Math.max(1 - p, 1e-6))],

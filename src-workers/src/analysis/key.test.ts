@@ -53,6 +53,13 @@ describe('analyseKey', () => {
     expect(key).toEqual({ tonic: null, scale: null, camelot: null, confidence: 0 });
   });
 
+  it('copes with empty and very short input', () => {
+    expect(keyOf(new Float32Array(0)).tonic).toBeNull();
+    const click = new Float32Array(TEST_RATE * 0.05);
+    click[10] = 1;
+    expect(keyOf(click).tonic).toBeNull();
+  });
+
   it('reports no key, or a doubtful one, for noise', () => {
     const key = keyOf(whiteNoise(6));
     expect(key.tonic === null || key.confidence < 0.2).toBe(true);

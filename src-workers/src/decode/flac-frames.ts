@@ -1,8 +1,10 @@
 /**
  * Splits a FLAC stream into frames. A frame starts with a sync code and a header protected by
- * CRC-8; it ends where the next valid header starts AND the CRC-16 over the frame checks out
- * (a sync pattern inside compressed data fails one of the two). Written here rather than taken
- * from codec-parser, which drops the final frame of a stream when it is flushed.
+ * CRC-8. It ends where the next frame starts: normally the first valid header after it whose
+ * frame (or sample) number continues the sequence with the same stream parameters; when that
+ * fails (junk, damage, a false sync), where the CRC-16 over the bytes so far checks out. The
+ * decoder verifies every frame's CRC-16 again. Written here rather than taken from codec-parser,
+ * which drops the final frame of a stream when it is flushed.
  */
 
 const CRC8 = new Uint8Array(256);
@@ -63,9 +65,50 @@ export function frameHeaderLength(b: Uint8Array, at: number): number {
 function nextHeader(b: Uint8Array, from: number, limit = b.length): number {
   const end = Math.min(limit, b.length - 1);
   for (let p = from; p < end; p++) {
-    if (b[p] === 0xff && (b[p + 1] & 0xfe) === 0xf8 && frameHeaderLength(b, p) > 0) return p;
+    p = b.indexOf(0xff, p); // native scan: most bytes are not a sync
+    if (p < 0 || p >= end) return -1;
+    if ((b[p + 1] & 0xfe) === 0xf8 && frameHeaderLength(b, p) > 0) return p;
   }
   return -1;
+}
+
+/** The coded frame number (fixed block size) or first-sample number (variable block size). */
+function codedNumber(b: Uint8Array, at: number): number {
+  const lead = b[at + 4];
+  if (lead < 0x80) return lead;
+  let extra = 0;
+  let mask = 0x40;
+  while (lead & mask && extra < 6) {
+    extra++;
+    mask >>= 1;
+  }
+  let value = lead & (mask - 1);
+  for (let k = 1; k <= extra; k++) value = value * 64 + (b[at + 4 + k] & 0x3f);
+  return value;
+}
+
+function blockSizeOf(b: Uint8Array, at: number, headerLength: number): number {
+  const code = b[at + 2] >> 4;
+  const fixed = BLOCK_SIZES[code];
+  if (fixed > 0) return fixed;
+  // Stored after the coded number, before the optional rate bytes and the CRC-8.
+  const rateExtra = (b[at + 2] & 0x0f) === 12 ? 1 : (b[at + 2] & 0x0f) >= 13 ? 2 : 0;
+  const end = at + headerLength - 1 - rateExtra;
+  return code === 6 ? b[end - 1] + 1 : ((b[end - 2] << 8) | b[end - 1]) + 1;
+}
+
+/** Fields that stay fixed along a stream: blocking strategy, rate code, channel count, sample size. */
+function streamKey(b: Uint8Array, at: number): number {
+  const assignment = b[at + 3] >> 4;
+  const channels = assignment < 8 ? assignment + 1 : 2;
+  return ((b[at + 1] & 1) << 16) | ((b[at + 2] & 0x0f) << 8) | (channels << 4) | ((b[at + 3] >> 1) & 7);
+}
+
+/** True when the header at `next` is the frame that follows the one at `at`. */
+function continues(b: Uint8Array, at: number, headerLength: number, next: number): boolean {
+  if (streamKey(b, at) !== streamKey(b, next)) return false;
+  const step = b[at + 1] & 1 ? blockSizeOf(b, at, headerLength) : 1;
+  return codedNumber(b, next) === codedNumber(b, at) + step;
 }
 
 export type FlacFrameScan = {
@@ -83,14 +126,7 @@ const SAMPLE_BITS = [32, 8, 12, 0, 16, 20, 24, 32]; // code 0 ("see STREAMINFO")
  * a valid encoder may write) plus header and footer. Bounds how far a damaged frame is searched.
  */
 function maxFrameBytes(b: Uint8Array, at: number, headerLength: number): number {
-  const code = b[at + 2] >> 4;
-  let blockSize = BLOCK_SIZES[code];
-  if (blockSize < 0) {
-    // Sizes stored after the coded number, which ends 1 byte (CRC) + 1-2 bytes (rate) before the header end.
-    const rateExtra = (b[at + 2] & 0x0f) === 12 ? 1 : (b[at + 2] & 0x0f) >= 13 ? 2 : 0;
-    const end = at + headerLength - 1 - rateExtra;
-    blockSize = code === 6 ? b[end - 1] + 1 : ((b[end - 2] << 8) | b[end - 1]) + 1;
-  }
+  const blockSize = blockSizeOf(b, at, headerLength);
   const assignment = b[at + 3] >> 4;
   const channels = assignment < 8 ? assignment + 1 : 2;
   const bits = SAMPLE_BITS[(b[at + 3] >> 1) & 7] + 1; // +1: a side channel carries one extra bit
@@ -107,6 +143,11 @@ export function* flacFrames(b: Uint8Array, from: number, scan: FlacFrameScan): G
     let crcTo = start;
     let candidate = nextHeader(b, start + headerLength + 2, limit);
     const firstCandidate = candidate;
+    if (candidate >= 0 && continues(b, start, headerLength, candidate)) {
+      yield b.subarray(start, candidate);
+      start = candidate;
+      continue;
+    }
     let end = -1;
     while (candidate >= 0) {
       crc = crc16(b, crcTo, candidate, crc);
@@ -132,15 +173,16 @@ export function* flacFrames(b: Uint8Array, from: number, scan: FlacFrameScan): G
     end = lastFrameEnd(b, start, crcTo, crc);
     if (end >= 0) {
       yield b.subarray(start, end);
-    } else if (firstCandidate >= 0) {
-      // The last header in reach did not verify this frame; a frame may still follow.
-      scan.damaged++;
-      start = firstCandidate;
-      continue;
-    } else {
-      scan.cut = true;
+      return;
     }
-    return;
+    // Not the last frame after all if another header follows (this one was damaged or false).
+    const next = firstCandidate >= 0 ? firstCandidate : nextHeader(b, start + 1);
+    if (next < 0) {
+      scan.cut = true;
+      return;
+    }
+    scan.damaged++;
+    start = next;
   }
 }
 

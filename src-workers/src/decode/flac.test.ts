@@ -101,7 +101,7 @@ describe('FLAC decoding', () => {
     expect(source.isTruncated).toBe(false);
   });
 
-  it('resynchronises after junk between frames (losing only the frame before it) and ignores an ID3v1 tag at the end', async () => {
+  it('steps over junk between frames and ignores an ID3v1 tag at the end', async () => {
     const flac = encodeFlac([signal(3000, 4)], 44100, { blockSize: 1000 });
     const frames = [...flacFrames(flac, 0, { cut: false, damaged: 0 })];
     const at = flac.length - frames[2].length;
@@ -110,7 +110,7 @@ describe('FLAC decoding', () => {
       new Uint8Array([1, 2, 0xff, 0xf8, 3]),
       flac.subarray(at),
     );
-    expect((await decodeAll(await openAudio(withJunk))).frames).toBe(2000);
+    expect((await decodeAll(await openAudio(withJunk))).frames).toBe(3000);
     const tag = new Uint8Array(128);
     tag.set([0x54, 0x41, 0x47]);
     const source = await openAudio(concatBytes(flac, tag));
@@ -148,15 +148,30 @@ describe('FLAC decoding', () => {
     expect(err.code).toBe('corrupt');
   });
 
-  it('frame splitting checks CRC-16: a flipped byte inside a frame loses only that frame', async () => {
-    const flac = encodeFlac([signal(5000, 6)], 44100, { blockSize: 1000 });
+  it('a damaged frame is dropped by the decoder; the rest decodes and the file reads as truncated', async () => {
+    const x = signal(5000, 6);
+    const flac = encodeFlac([x], 44100, { blockSize: 1000 });
+    const frames = [...flacFrames(flac, 0, { cut: false, damaged: 0 })];
     const damaged = flac.slice();
-    const first = [...flacFrames(flac, 0, { cut: false, damaged: 0 })][0];
-    damaged[first.byteOffset - flac.byteOffset + first.length + 100] ^= 0x55; // inside the second frame
+    damaged[frames[2].byteOffset - flac.byteOffset + 100] ^= 0x55; // inside the third frame
+    const source = await openAudio(damaged);
+    const { channels, frames: count } = await decodeAll(source);
+    expect(count).toBe(4000);
+    expect(source.isTruncated).toBe(true);
+    const want = quantised(x, 16);
+    for (let i = 0; i < 2000; i += 111) expect(channels[0][i]).toBe(want[i]);
+  });
+
+  it('a false sync that breaks the frame sequence is resolved by CRC-16', () => {
+    const flac = encodeFlac([signal(3000, 7)], 44100, { blockSize: 1000 });
+    const [f0, f1, f2] = [...flacFrames(flac, 0, { cut: false, damaged: 0 })];
+    // A copy of frame 0's header (valid CRC-8, wrong frame number) between frames 1 and 2.
+    const header = f0.subarray(0, 9);
+    const spliced = concatBytes(f0, f1, header, f2);
     const scan = { cut: false, damaged: 0 };
-    const frames = [...flacFrames(damaged, 0, scan)];
-    expect(frames.length).toBe(4);
+    const out = [...flacFrames(spliced, 0, scan)];
+    expect(out.map((f) => f.length)).toEqual([f0.length, f1.length, f2.length]);
     expect(scan.damaged).toBe(1);
-    for (const f of frames) expect(crc16(f, 0, f.length)).toBe(0);
+    for (const f of out) expect(crc16(f, 0, f.length)).toBe(0);
   });
 });

@@ -24,8 +24,24 @@ export class LibraryPage {
     await this.waitReady();
   }
 
-  /** Drops files on the window the way a drag from the desktop does (DataTransfer with Files). */
+  /** Rows in the library (all of them, not just the current view). */
+  librarySize(): Promise<number> {
+    return this.page.evaluate(
+      () => (globalThis as unknown as { __samplemind: { store: { index: { size: number } } } }).__samplemind.store.index.size,
+    );
+  }
+
+  private async waitForSize(n: number) {
+    await this.page.waitForFunction(
+      (n) => (globalThis as unknown as { __samplemind: { store: { index: { size: number } } } }).__samplemind.store.index.size >= n,
+      n,
+      { timeout: 30_000 },
+    );
+  }
+
+  /** Drops files on the window the way a drag from the desktop does; resolves once they are registered. */
   async drop(files: FileSpec[]): Promise<void> {
+    const before = await this.librarySize();
     const payload = files.map((f) => ({ name: f.name, type: f.type ?? '', b64: Buffer.from(f.bytes).toString('base64') }));
     await this.page.evaluate((list) => {
       const dt = new DataTransfer();
@@ -39,6 +55,7 @@ export class LibraryPage {
       zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
       zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, payload);
+    await this.waitForSize(before + files.length);
   }
 
   /**
@@ -46,6 +63,7 @@ export class LibraryPage {
    * "gen-0001.wav"…, each `seconds` long.
    */
   async dropGenerated(count: number, seconds: number): Promise<void> {
+    const before = await this.librarySize();
     await this.page.evaluate(
       ({ count, seconds }) => {
         const sr = 44100;
@@ -82,6 +100,7 @@ export class LibraryPage {
       },
       { count, seconds },
     );
+    await this.waitForSize(before + count);
   }
 
   /** Row counts straight from IndexedDB (files, queue, samples). */

@@ -70,6 +70,8 @@ export class Importer {
   private readonly now: () => number;
   private readonly hash: (bytes: Uint8Array) => Promise<string>;
   private idleWaiters: (() => void)[] = [];
+  /** Files the user asked to analyse again: the "already analysed" shortcut is skipped once. */
+  private forced = new Set<number>();
 
   constructor(private readonly deps: ImporterDeps) {
     this.now = deps.now ?? (() => performance.now());
@@ -185,8 +187,13 @@ export class Importer {
   }
 
   /** Puts existing files back in the queue (changed on disk, re-analysis asked, rescan). */
-  async requeue(ids: number[], updates?: { size: number; mtime: number; blob: Blob }[]): Promise<void> {
+  async requeue(
+    ids: number[],
+    updates?: { size: number; mtime: number; blob: Blob }[],
+    options: { force?: boolean } = {},
+  ): Promise<void> {
     if (!ids.length) return;
+    if (options.force) for (const id of ids) this.forced.add(id);
     const { db, index } = this.deps;
     const stats = updates?.map(({ size, mtime }) => ({ size, mtime }));
     updates?.forEach((u, i) => this.deps.access.remember(ids[i], u.blob));
@@ -352,7 +359,7 @@ export class Importer {
         return;
       }
       hash = await this.hash(bytes);
-      if (index.hasHash(hash)) {
+      if (!this.forced.delete(id) && index.hasHash(hash)) {
         const known = await db.samples.get([hash, ANALYSER_VERSION]);
         if (known) {
           this.push({ id, hash, kind: 'known', result: known });

@@ -100,7 +100,11 @@ export function DetailPanel() {
                   value={type >= 0 ? SAMPLE_TYPES[type] : ''}
                   className={edited & EDITED.type ? 'edited' : ''}
                   data-testid="type-override"
-                  onChange={(e) => save((x) => ({ ...x, type: e.target.value as SampleType }))}
+                  onChange={(e) => {
+                    // Read now: the controlled select snaps back before the async save runs.
+                    const t = e.target.value as SampleType;
+                    save((x) => ({ ...x, type: t }));
+                  }}
                 >
                   {SAMPLE_TYPES.map((t) => (
                     <option key={t} value={t}>

@@ -84,9 +84,10 @@ export function SelectionBar() {
             aria-label="Remove tag from selection"
             data-testid="tag-remove"
             value=""
-            onChange={(e) =>
-              void store.guard('Saving failed', () => removeTag(store.db, index, targets, Number(e.target.value)))
-            }
+            onChange={(e) => {
+              const tagId = Number(e.target.value);
+              void store.guard('Saving failed', () => removeTag(store.db, index, targets, tagId));
+            }}
           >
             <option value="">remove tag…</option>
             {tagsOnTargets.map((t) => (
@@ -180,7 +181,7 @@ export function SelectionBar() {
           type="button"
           disabled={!has}
           title="Analyse again (e.g. after an engine update)"
-          onClick={() => void store.guard('Re-analysis failed', () => store.importer!.requeue(targets))}
+          onClick={() => void store.guard('Re-analysis failed', () => store.importer!.requeue(targets, undefined, { force: true }))}
         >
           Re-analyse
         </button>

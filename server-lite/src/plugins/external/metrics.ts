@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
 
 /** Prometheus metrics at /metrics: request counts and latencies per route, plus process metrics. */
 export default fp(
@@ -43,7 +44,7 @@ export default fp(
       counter.inc();
       done();
     });
-    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    app.get('/metrics', { schema: { hide: true, response: { 200: z.string() } } }, async (_req, reply) => {
       reply.type(register.contentType);
       return register.metrics();
     });

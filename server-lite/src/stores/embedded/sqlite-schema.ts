@@ -1,0 +1,103 @@
+import type { SampleFilters } from '@samplemind/contract';
+
+/** Tables and indexes of the embedded document store (created at open, idempotent). */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, username TEXT NOT NULL,
+  username_lower TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, token_hash TEXT NOT NULL, expires_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+CREATE TABLE IF NOT EXISTS samples (
+  user_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, visible INTEGER NOT NULL,
+  type TEXT, bpm REAL NOT NULL, key_tonic TEXT, key_scale TEXT, camelot TEXT, duration REAL NOT NULL,
+  is_loop INTEGER NOT NULL, lufs REAL NOT NULL, favorite INTEGER NOT NULL, name_key TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, search TEXT NOT NULL,
+  summary TEXT, doc TEXT NOT NULL, PRIMARY KEY (user_id, id));
+CREATE INDEX IF NOT EXISTS samples_seq ON samples (user_id, seq);
+CREATE INDEX IF NOT EXISTS samples_created ON samples (user_id, visible, created_at, id);
+CREATE INDEX IF NOT EXISTS samples_updated ON samples (user_id, visible, updated_at, id);
+CREATE INDEX IF NOT EXISTS samples_name ON samples (user_id, visible, name_key, id);
+CREATE INDEX IF NOT EXISTS samples_bpm ON samples (user_id, visible, bpm, id);
+CREATE INDEX IF NOT EXISTS samples_duration ON samples (user_id, visible, duration, id);
+CREATE INDEX IF NOT EXISTS samples_lufs ON samples (user_id, visible, lufs, id);
+CREATE TABLE IF NOT EXISTS sample_tags (
+  user_id TEXT NOT NULL, tag TEXT NOT NULL, sample_id TEXT NOT NULL, PRIMARY KEY (user_id, tag, sample_id));
+CREATE TABLE IF NOT EXISTS collections (
+  user_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (user_id, id));
+CREATE INDEX IF NOT EXISTS collections_seq ON collections (user_id, seq);
+CREATE TABLE IF NOT EXISTS collection_members (
+  user_id TEXT NOT NULL, sample_id TEXT NOT NULL, collection_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, sample_id, collection_id));
+CREATE TABLE IF NOT EXISTS sync_clients (
+  user_id TEXT NOT NULL, client_id TEXT NOT NULL, last_mutation_id INTEGER NOT NULL,
+  PRIMARY KEY (user_id, client_id));
+CREATE TABLE IF NOT EXISTS user_seq (user_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS vector_outbox (user_id TEXT NOT NULL, sample_id TEXT NOT NULL, PRIMARY KEY (user_id, sample_id));
+`;
+
+export const SORT_COLUMN: Record<string, string> = {
+  nameKey: 'name_key',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  bpm: 'bpm',
+  duration: 'duration',
+  lufs: 'lufs',
+};
+
+/** Builds the WHERE clause for the shared filters; `s` is the samples alias. */
+export function filterSql(f: SampleFilters, params: unknown[]): string {
+  const w: string[] = [];
+  if (f.type && f.type.length > 0) {
+    w.push(`s.type IN (${f.type.map(() => '?').join(',')})`);
+    params.push(...f.type);
+  }
+  if (f.key) {
+    w.push('s.key_tonic = ?');
+    params.push(f.key);
+  }
+  if (f.scale) {
+    w.push('s.key_scale = ?');
+    params.push(f.scale);
+  }
+  if (f.camelot) {
+    w.push('s.camelot = ?');
+    params.push(f.camelot);
+  }
+  if (f.bpmMin !== undefined) {
+    w.push('s.bpm >= ?');
+    params.push(f.bpmMin);
+  }
+  if (f.bpmMax !== undefined) {
+    w.push('s.bpm >= 0 AND s.bpm <= ?');
+    params.push(f.bpmMax);
+  }
+  if (f.durationMin !== undefined) {
+    w.push('s.duration >= ?');
+    params.push(f.durationMin);
+  }
+  if (f.durationMax !== undefined) {
+    w.push('s.duration <= ?');
+    params.push(f.durationMax);
+  }
+  for (const tag of f.tags ?? []) {
+    w.push(
+      'EXISTS (SELECT 1 FROM sample_tags t WHERE t.user_id = s.user_id AND t.tag = ? AND t.sample_id = s.id)',
+    );
+    params.push(tag.toLowerCase());
+  }
+  if (f.q) {
+    w.push("s.search LIKE ? ESCAPE '\\'");
+    params.push(`%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  if (f.isLoop !== undefined) {
+    w.push('s.is_loop = ?');
+    params.push(f.isLoop ? 1 : 0);
+  }
+  if (f.favorite !== undefined) {
+    w.push('s.favorite = ?');
+    params.push(f.favorite ? 1 : 0);
+  }
+  return w.length > 0 ? ` AND ${w.join(' AND ')}` : '';
+}
