@@ -2,11 +2,11 @@
 // worker thread) and in a Chromium module worker (pool of one), with peak memory and the decode-
 // only floors (ffmpeg, and our own decoder) on the same files. Prints JSON and a table.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openAudio } from '../src-workers/src/decode/index';
-import { createNodePool } from '../src-workers/src/node/node-pool';
 import { launchChromium } from '../src-workers/src/node/chromium';
+import { createNodePool } from '../src-workers/src/node/node-pool';
 import { serveStatic } from '../src-workers/src/node/static-server';
 
 const root = resolve(import.meta.dirname, '..');
@@ -15,13 +15,21 @@ const shared = process.env.SAMPLEMIND_SHARED ?? resolve(root, '..', 'shared');
 const outDir = join(root, '.bench');
 mkdirSync(outDir, { recursive: true });
 if (!existsSync(join(corpus, 'labels.csv'))) {
-  const built = spawnSync('bash', [join(shared, 'corpus', 'build.sh')], { stdio: 'inherit', env: { ...process.env, SAMPLEMIND_DEV_CORPUS: corpus } });
+  const built = spawnSync('bash', [join(shared, 'corpus', 'build.sh')], {
+    stdio: 'inherit',
+    env: { ...process.env, SAMPLEMIND_DEV_CORPUS: corpus },
+  });
   if (built.status !== 0) process.exit(1);
 }
 
 // Split by the corpus' loop label only to form the two workloads; nothing is scored here.
-const rows = readFileSync(join(corpus, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-const pick = (isLoop: string) => rows.filter((r) => r[3] === isLoop && !r[0].startsWith('edge/')).map((r) => r[0]);
+const rows = readFileSync(join(corpus, 'labels.csv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split(','));
+const pick = (isLoop: string) =>
+  rows.filter((r) => r[3] === isLoop && !r[0].startsWith('edge/')).map((r) => r[0]);
 const oneShots = pick('0');
 const loops = pick('1');
 
@@ -62,16 +70,26 @@ function ffmpegRun(paths: string[], audioSec: number): Run | null {
   if (spawnSync('ffmpeg', ['-version']).status !== 0) return null;
   // One process per file: subtract the process start-up cost, measured on a near-empty input.
   const t00 = performance.now();
-  for (let i = 0; i < 10; i++) spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'anullsrc=d=0.001', '-f', 'null', '-']);
+  for (let i = 0; i < 10; i++)
+    spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'anullsrc=d=0.001', '-f', 'null', '-']);
   const startupMs = (performance.now() - t00) / 10;
   const t0 = performance.now();
-  for (const p of paths) spawnSync('ffmpeg', ['-v', 'error', '-threads', '1', '-i', join(corpus, p), '-f', 'null', '-']);
+  for (const p of paths)
+    spawnSync('ffmpeg', ['-v', 'error', '-threads', '1', '-i', join(corpus, p), '-f', 'null', '-']);
   const wallMs = performance.now() - t0 - startupMs * paths.length;
   return { files: paths.length, audioSec, wallSec: Math.max(wallMs, 1) / 1000 };
 }
 
-async function browserRun(): Promise<{ oneShots: Run; loops: Run; longTasks: number; jsHeapMb: number } | null> {
-  const build = spawnSync('npx', ['vite', 'build', '-c', 'src-workers/vite.harness.config.ts'], { cwd: root, stdio: 'inherit' });
+async function browserRun(): Promise<{
+  oneShots: Run;
+  loops: Run;
+  longTasks: number;
+  jsHeapMb: number;
+} | null> {
+  const build = spawnSync('npx', ['vite', 'build', '-c', 'src-workers/vite.harness.config.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) throw new Error('harness build failed');
   const server = await serveStatic({ '/corpus/': corpus, '/': join(root, 'src-workers', 'dist-harness') });
   const browser = await launchChromium();
@@ -81,13 +99,21 @@ async function browserRun(): Promise<{ oneShots: Run; loops: Run; longTasks: num
     await page.waitForSelector('body[data-ready="true"]');
     await page.evaluate(() => window.engineHarness.warmUp(1));
     const run = async (paths: string[]): Promise<Run> => {
-      const report = await page.evaluate((urls) => window.engineHarness.analyseUrls(urls), paths.map((p) => `/corpus/${p}`));
-      const audioSec = report.outcomes.reduce((s, o) => s + (o.outcome.ok ? o.outcome.result.format.durationSec : 0), 0);
+      const report = await page.evaluate(
+        (urls) => window.engineHarness.analyseUrls(urls),
+        paths.map((p) => `/corpus/${p}`),
+      );
+      const audioSec = report.outcomes.reduce(
+        (s, o) => s + (o.outcome.ok ? o.outcome.result.format.durationSec : 0),
+        0,
+      );
       return { files: paths.length, audioSec, wallSec: report.ms / 1000 };
     };
     const os = await run(oneShots);
     const lp = await run(loops);
-    const longTasks = await page.evaluate(() => window.engineHarness.analyseUrls([]).then((r) => r.mainThreadLongTasks.length));
+    const longTasks = await page.evaluate(() =>
+      window.engineHarness.analyseUrls([]).then((r) => r.mainThreadLongTasks.length),
+    );
     const client = await browser.context.newCDPSession(page);
     await client.send('Performance.enable');
     const metrics = (await client.send('Performance.getMetrics')).metrics;
@@ -112,9 +138,16 @@ const report = {
   corpus: { oneShots: oneShots.length, loops: loops.length, loopAudioSec: round(nodeLoops.audioSec) },
   perCore: {
     node: { oneShotsPerSec: round(perSec(nodeOneShots)), loopsXRealtime: round(xRealtime(nodeLoops)) },
-    browserWorker: browser && { oneShotsPerSec: round(perSec(browser.oneShots)), loopsXRealtime: round(xRealtime(browser.loops)) },
-    ourDecodeOnly: { oneShotsPerSec: round(perSec(decodeOneShots)), loopsXRealtime: round(xRealtime(decodeLoops)) },
-    ffmpegDecodeFloor: ffOneShots && ffLoops && { oneShotsPerSec: round(perSec(ffOneShots)), loopsXRealtime: round(xRealtime(ffLoops)) },
+    browserWorker: browser && {
+      oneShotsPerSec: round(perSec(browser.oneShots)),
+      loopsXRealtime: round(xRealtime(browser.loops)),
+    },
+    ourDecodeOnly: {
+      oneShotsPerSec: round(perSec(decodeOneShots)),
+      loopsXRealtime: round(xRealtime(decodeLoops)),
+    },
+    ffmpegDecodeFloor: ffOneShots &&
+      ffLoops && { oneShotsPerSec: round(perSec(ffOneShots)), loopsXRealtime: round(xRealtime(ffLoops)) },
   },
   memory: {
     nodeMainPeakRssMb: round(process.resourceUsage().maxRSS / 1024),
@@ -127,10 +160,14 @@ writeFileSync(join(outDir, 'engine.json'), `${JSON.stringify(report, null, 2)}\n
 console.log(JSON.stringify(report));
 console.log('\nENGINE SPEED, one core                one-shots/s   loops ×realtime');
 const line = (name: string, v: { oneShotsPerSec: number; loopsXRealtime: number } | null | undefined) =>
-  console.log(`  ${name.padEnd(34)} ${v ? String(v.oneShotsPerSec).padStart(11) : '        n/a'}   ${v ? String(v.loopsXRealtime).padStart(14) : 'n/a'}`);
+  console.log(
+    `  ${name.padEnd(34)} ${v ? String(v.oneShotsPerSec).padStart(11) : '        n/a'}   ${v ? String(v.loopsXRealtime).padStart(14) : 'n/a'}`,
+  );
 line('browser worker (Chromium)', report.perCore.browserWorker);
 line('node worker thread', report.perCore.node);
 line('decode only (our decoders)', report.perCore.ourDecodeOnly);
 line('decode floor (ffmpeg to null)', report.perCore.ffmpegDecodeFloor);
 console.log(`  targets: >= 100 one-shots/s and >= 100× realtime per core in the browser worker`);
-console.log(`  memory: node peak RSS ${report.memory.nodeMainPeakRssMb} MB, browser page JS heap ${report.memory.browserPageJsHeapMb} MB`);
+console.log(
+  `  memory: node peak RSS ${report.memory.nodeMainPeakRssMb} MB, browser page JS heap ${report.memory.browserPageJsHeapMb} MB`,
+);

@@ -1,4 +1,4 @@
 export * from './analysis';
+export * from './api';
 export * from './features';
 export * from './keys';
-export * from './api';

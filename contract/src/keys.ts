@@ -13,7 +13,7 @@ export function camelotOf(tonic: PitchClass, scale: Scale): string {
   const pc = PITCH_CLASSES.indexOf(tonic);
   // Camelot numbers step by fifths; C major is 8B and A minor is 8A.
   const majorPc = scale === 'major' ? pc : (pc + 3) % 12;
-  const number = ((majorPc * 7) % 12 + 7) % 12 + 1;
+  const number = ((((majorPc * 7) % 12) + 7) % 12) + 1;
   return `${number}${scale === 'major' ? 'B' : 'A'}`;
 }
 

@@ -5,7 +5,7 @@
 //
 //   node scripts/bench-server.mjs [--quick] [--stores embedded,scaleout] [--connections 100,500]
 //                                 [--duration 10] [--samples 2000] [--page 50] [--out FILE]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -36,6 +36,16 @@ function mixRequests(token, ids) {
   return [list, health, me, list, file(0), list, health, search, list, me, file(1), list, health];
 }
 
+/** CPU seconds used so far by a process (Linux /proc; null elsewhere). */
+function cpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+
 const pct = (h) => ({
   p50: +h.getValueAtPercentile(50).toFixed(2),
   p95: +h.getValueAtPercentile(95).toFixed(2),
@@ -43,8 +53,9 @@ const pct = (h) => ({
 });
 
 /** Runs autocannon, keeping a latency histogram per tagged request (pipelining 1, so the answered request is the client's current one). */
-async function load({ url, connections, seconds, requests }) {
+async function load({ url, connections, seconds, requests, pid }) {
   const perTag = new Map();
+  const cpu0 = pid ? cpuSeconds(pid) : null;
   const inst = autocannon({ url, connections, duration: seconds, pipelining: 1, requests, timeout: 10 });
   inst.on('response', (client, statusCode, _bytes, responseTime) => {
     const tag = client.requestIterator.currentRequest?.tag ?? 'other';
@@ -73,6 +84,9 @@ async function load({ url, connections, seconds, requests }) {
   }
   const total = r.requests.total;
   const failures = r.errors + r.timeouts + r.non2xx;
+  const cpu1 = pid ? cpuSeconds(pid) : null;
+  // Server CPU per request: comparable between runs even when other load shares the machine.
+  const serverCpuUsPerReq = cpu0 !== null && cpu1 !== null && total ? +(((cpu1 - cpu0) * 1e6) / total).toFixed(1) : null;
   return {
     connections,
     durationSec: r.duration,
@@ -82,6 +96,8 @@ async function load({ url, connections, seconds, requests }) {
     errorRate: total ? +(failures / total).toFixed(5) : 0,
     latencyMs: { p50: r.latency.p50, p97_5: r.latency.p97_5, p99: r.latency.p99, max: r.latency.max },
     throughputMBps: +(r.throughput.average / 1e6).toFixed(1),
+    serverCpuUsPerReq,
+    serverCpuCores: serverCpuUsPerReq === null ? null : +((serverCpuUsPerReq * total) / 1e6 / r.duration).toFixed(2),
     endpoints,
   };
 }
@@ -103,7 +119,7 @@ async function runStores(kind) {
   await load({ url: server.url, connections: 10, seconds: quick ? 1 : 2, requests });
   const runs = [];
   for (const connections of connectionsList) {
-    const r = await load({ url: server.url, connections, seconds: duration, requests });
+    const r = await load({ url: server.url, connections, seconds: duration, requests, pid: server.proc.pid });
     runs.push(r);
     printRun(kind, r);
   }
@@ -127,7 +143,9 @@ async function runStores(kind) {
 }
 
 function printRun(kind, r) {
-  console.log(`\n${kind} · ${r.connections} connections · ${r.durationSec}s: ${r.rps} req/s, errors ${r.errors} (${(r.errorRate * 100).toFixed(2)} %), ${r.throughputMBps} MB/s`);
+  console.log(
+    `\n${kind} · ${r.connections} connections · ${r.durationSec}s: ${r.rps} req/s, errors ${r.errors} (${(r.errorRate * 100).toFixed(2)} %), ${r.throughputMBps} MB/s, server CPU ${r.serverCpuUsPerReq} µs/req (${r.serverCpuCores} cores busy)`,
+  );
   console.log('  endpoint       req/s    p50 ms   p95 ms   p99 ms  errors');
   for (const [tag, e] of Object.entries(r.endpoints)) {
     console.log(`  ${tag.padEnd(12)} ${String(e.rps).padStart(7)} ${String(e.p50ms).padStart(9)} ${String(e.p95ms).padStart(8)} ${String(e.p99ms).padStart(8)} ${String(e.errors).padStart(7)}`);

@@ -2,6 +2,7 @@
 import type { AnalysisOutcome } from '@samplemind/contract';
 import { wrap } from 'comlink';
 import type { EngineApi } from '../src/worker/engine-api';
+import type { EngineHarness } from '../src/worker/harness-types';
 import { createEnginePool, defaultPoolSize, type EnginePool, type PoolWorker } from '../src/worker/pool';
 
 function spawnBrowserWorker(): PoolWorker {
@@ -18,7 +19,7 @@ function spawnBrowserWorker(): PoolWorker {
   };
 }
 
-type RunReport = { outcomes: Array<{ url: string; outcome: AnalysisOutcome }>; ms: number; mainThreadLongTasks: number[] };
+type RunReport = Awaited<ReturnType<EngineHarness['analyseUrls']>>;
 
 const longTasks: number[] = [];
 new PerformanceObserver((list) => {
@@ -27,7 +28,7 @@ new PerformanceObserver((list) => {
 
 let pool: EnginePool | null = null;
 
-const api = {
+const api: EngineHarness = {
   defaultPoolSize: () => defaultPoolSize(navigator.hardwareConcurrency),
   async warmUp(size: number): Promise<void> {
     pool?.close();
@@ -38,7 +39,9 @@ const api = {
   /** Fetches every URL first, then times the analysis only (bytes transferred to workers). */
   async analyseUrls(urls: string[], repeat = 1): Promise<RunReport> {
     if (!pool) throw new Error('call warmUp first');
-    const buffers = await Promise.all(urls.map(async (u) => ({ url: u, bytes: await (await fetch(u)).arrayBuffer() })));
+    const buffers = await Promise.all(
+      urls.map(async (u) => ({ url: u, bytes: await (await fetch(u)).arrayBuffer() })),
+    );
     longTasks.length = 0;
     const t0 = performance.now();
     const outcomes: RunReport['outcomes'] = [];
@@ -75,7 +78,7 @@ const api = {
 
 declare global {
   interface Window {
-    engineHarness: typeof api;
+    engineHarness: EngineHarness;
   }
 }
 window.engineHarness = api;

@@ -84,7 +84,9 @@ describe('golden checks on generated audio', () => {
   });
 
   it('reads the root note of a pitched one-shot and drops tempo for it', async () => {
-    const r = await analyse(encodeWav([note(45, 1.5, { sampleRate: sr, harmonics: [1, 0.5, 0.3] })], sr), { path: 'a.wav' });
+    const r = await analyse(encodeWav([note(45, 1.5, { sampleRate: sr, harmonics: [1, 0.5, 0.3] })], sr), {
+      path: 'a.wav',
+    });
     expect(r.loop.isLoop).toBe(false);
     expect(r.tempo.bpm).toBeNull();
     expect(r.pitch.midiNote).toBe(45);

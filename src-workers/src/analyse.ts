@@ -13,8 +13,8 @@ import { analyseTempo } from './analysis/tempo';
 import { waveformPeaks } from './analysis/waveform';
 import { mergeClaims, reconcileKey, reconcileTempo } from './claims';
 import { ANALYSIS_RATE, createContext } from './context';
-import { claimsFromPath } from './decode/name-claims';
 import { downmix, openAudio, StreamResampler } from './decode/index';
+import { claimsFromPath } from './decode/name-claims';
 import { AnalysisFailure } from './errors';
 
 export type AnalyseOptions = {
@@ -46,13 +46,19 @@ const NO_KEY: Key = { tonic: null, scale: null, camelot: null, confidence: 0 };
  * Decode and analyse one file. Pure: no DOM, no Node built-ins, so it runs unchanged in a Web
  * Worker and in Node. Throws AnalysisFailure with a specific code for anything it rejects.
  */
-export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseOptions = {}): Promise<AnalysisResult> {
+export async function analyse(
+  input: Uint8Array | ArrayBuffer,
+  options: AnalyseOptions = {},
+): Promise<AnalysisResult> {
   const started = performance.now();
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const limits = { ...DEFAULT_LIMITS, ...options };
   if (bytes.byteLength === 0) throw new AnalysisFailure('empty', 'the file is empty (0 bytes)');
   if (bytes.byteLength > limits.maxBytes) {
-    throw new AnalysisFailure('too-long', `the file is ${mb(bytes.byteLength)} MB; the limit is ${mb(limits.maxBytes)} MB`);
+    throw new AnalysisFailure(
+      'too-long',
+      `the file is ${mb(bytes.byteLength)} MB; the limit is ${mb(limits.maxBytes)} MB`,
+    );
   }
   const deadline = started + limits.timeLimitMs;
   let lastYield = started;
@@ -75,13 +81,17 @@ export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseO
   const { info } = source;
   const maxFrames = limits.maxDurationSec * info.sampleRate;
   if (info.declaredFrames !== null && info.declaredFrames > maxFrames) {
-    throw new AnalysisFailure('too-long', tooLongMessage(info.declaredFrames / info.sampleRate, limits.maxDurationSec));
+    throw new AnalysisFailure(
+      'too-long',
+      tooLongMessage(info.declaredFrames / info.sampleRate, limits.maxDurationSec),
+    );
   }
 
   // One streaming pass: levels at the file's own rate, mono at the analysis rate.
   const meter = createLevelMeter(info.sampleRate, info.channels);
   const resampler = new StreamResampler(info.sampleRate, ANALYSIS_RATE);
-  const expected = info.declaredFrames === null ? 0 : Math.ceil((info.declaredFrames * ANALYSIS_RATE) / info.sampleRate);
+  const expected =
+    info.declaredFrames === null ? 0 : Math.ceil((info.declaredFrames * ANALYSIS_RATE) / info.sampleRate);
   let mono = new Float32Array(Math.max(expected + 64, 4096));
   let monoLength = 0;
   let frames = 0;
@@ -97,7 +107,8 @@ export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseO
   for await (const chunk of source.chunks()) {
     await checkpoint();
     frames += chunk[0]?.length ?? 0;
-    if (frames > maxFrames) throw new AnalysisFailure('too-long', tooLongMessage(frames / info.sampleRate, limits.maxDurationSec));
+    if (frames > maxFrames)
+      throw new AnalysisFailure('too-long', tooLongMessage(frames / info.sampleRate, limits.maxDurationSec));
     meter.push(chunk);
     append(resampler.push(downmix(chunk)));
   }
@@ -112,7 +123,8 @@ export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseO
     deadline,
   });
   const warnings: string[] = [];
-  if (source.isTruncated) warnings.push('the file is shorter than its header says (truncated); analysed what is there');
+  if (source.isTruncated)
+    warnings.push('the file is shorter than its header says (truncated); analysed what is there');
   const claimed = mergeClaims(source.claimed, options.path ? claimsFromPath(options.path) : {});
 
   const levels = meter.finish();
@@ -137,7 +149,10 @@ export async function analyse(input: Uint8Array | ArrayBuffer, options: AnalyseO
   const measured: Measured = { levels, loop, tempo, key: rawKey, pitch, envelope, spectral };
   const type = classifyType(ctx, measured);
   // A key means nothing for unpitched drums; keep the tonal reading for everything else.
-  const key = DRUM_TYPES.has(type.label) || levels.isSilent ? NO_KEY : reconcileKey(withCamelot(rawKey), claimed, warnings);
+  const key =
+    DRUM_TYPES.has(type.label) || levels.isSilent
+      ? NO_KEY
+      : reconcileKey(withCamelot(rawKey), claimed, warnings);
   const features = featureVector(ctx, { ...measured, key });
   await checkpoint();
 
@@ -190,8 +205,10 @@ function removeDcOffset(signal: Float32Array, length: number): void {
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
+    // Typed structurally: Node's MessagePort types lack onmessage, though it works the same.
+    const port = channel.port1 as unknown as { onmessage: (() => void) | null; close(): void };
+    port.onmessage = () => {
+      port.close();
       resolve();
     };
     channel.port2.postMessage(null);

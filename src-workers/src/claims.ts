@@ -15,7 +15,16 @@ export function mergeClaims(...parts: Partial<ClaimedMetadata>[]): ClaimedMetada
   };
   // Earlier parts win: embedded metadata is passed before the file name.
   for (const p of parts) {
-    for (const field of ['bpm', 'key', 'rootNote', 'isLoop', 'title', 'artist', 'genre', 'comment'] as const) {
+    for (const field of [
+      'bpm',
+      'key',
+      'rootNote',
+      'isLoop',
+      'title',
+      'artist',
+      'genre',
+      'comment',
+    ] as const) {
       if (out[field] === null && p[field] !== undefined && p[field] !== null) {
         (out as Record<string, unknown>)[field] = p[field];
         if (p.sources?.[field]) out.sources[field] = p.sources[field];
@@ -39,10 +48,13 @@ export function reconcileTempo(tempo: Tempo, claimed: ClaimedMetadata, warnings:
   if (claimed.bpm === null || tempo.bpm === null) return tempo;
   const ratio = tempo.bpm / claimed.bpm;
   const near = (r: number) => Math.abs(ratio / r - 1) < 0.02;
-  if (near(1)) return { ...tempo, confidence: clamp01(tempo.confidence + 0.25 * (1 - tempo.confidence) + 0.1) };
+  if (near(1))
+    return { ...tempo, confidence: clamp01(tempo.confidence + 0.25 * (1 - tempo.confidence) + 0.1) };
   const source = claimed.sources.bpm ?? 'metadata';
   if (near(2) || near(0.5)) {
-    warnings.push(`${source} says ${claimed.bpm} BPM; the audio reads ${round(tempo.bpm)} (double/half time)`);
+    warnings.push(
+      `${source} says ${claimed.bpm} BPM; the audio reads ${round(tempo.bpm)} (double/half time)`,
+    );
     return { ...tempo, confidence: clamp01(tempo.confidence * 0.85) };
   }
   warnings.push(`${source} says ${claimed.bpm} BPM; the audio reads ${round(tempo.bpm)}`);

@@ -1,5 +1,5 @@
-import { AnalysisFailure } from './errors';
 import { computeSpectrogram, type Spectrogram } from './dsp/stft';
+import { AnalysisFailure } from './errors';
 
 /** Rate the DSP runs at after down-mix and resampling. */
 export const ANALYSIS_RATE = 22050;
@@ -34,7 +34,11 @@ export type ContextOptions = {
   deadline?: number; // performance.now() value after which to stop
 };
 
-export function createContext(mono: Float32Array, sampleRate: number, options: ContextOptions = {}): AnalysisContext {
+export function createContext(
+  mono: Float32Array,
+  sampleRate: number,
+  options: ContextOptions = {},
+): AnalysisContext {
   const cache = new Map<string, unknown>();
   const checkpoint = () => {
     if (options.signal?.aborted) throw new AnalysisFailure('aborted', 'analysis was cancelled');
@@ -52,7 +56,13 @@ export function createContext(mono: Float32Array, sampleRate: number, options: C
     durationSec: options.durationSec ?? mono.length / sampleRate,
     spectrogram: (size, hop) =>
       memo(`stft:${size}:${hop}`, () =>
-        computeSpectrogram(mono.subarray(0, MAX_SPECTROGRAM_SEC * sampleRate), sampleRate, size, hop, checkpoint),
+        computeSpectrogram(
+          mono.subarray(0, MAX_SPECTROGRAM_SEC * sampleRate),
+          sampleRate,
+          size,
+          hop,
+          checkpoint,
+        ),
       ),
     memo,
     checkpoint,

@@ -110,6 +110,19 @@ describe('access and configuration', () => {
     await t.app.close();
   });
 
+  it('answers transport errors in the common error shape', async () => {
+    const t = await buildAiTestApp({ env: stubEnv(stub, ['openai']) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ai/analyze',
+      headers: { ...t.auth(), 'content-type': 'text/plain' },
+      payload: 'describe my kick',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchObject({ error: 'unsupported-media-type', requestId: expect.any(String) });
+    await t.app.close();
+  });
+
   it('lists only configured providers, in priority order, with health after use and no secrets', async () => {
     const t = await buildAiTestApp({ env: stubEnv(stub, ['ollama', 'openai']) });
     const before = aiProvidersResponseSchema.parse(

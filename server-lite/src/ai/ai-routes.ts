@@ -48,6 +48,16 @@ const defaultUserId = (request: FastifyRequest): string | undefined => {
   return typeof id === 'string' && id !== '' ? id : typeof id === 'number' ? String(id) : undefined;
 };
 
+/** Fastify's own errors carry FST_* codes; answer with the same words as server-lite's handler. */
+const CODE_BY_STATUS: Record<number, string> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'rate-limited',
+};
+
 const errorSchemas = { 400: aiErrorResponseSchema, 401: aiErrorResponseSchema, 429: aiErrorResponseSchema };
 
 /**
@@ -103,7 +113,14 @@ export const aiRoutes: FastifyPluginAsync<AiRoutesOptions> = async (fastify, opt
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.status(status).send({ ...body, error: err.code ?? 'bad-request', message: err.message });
+      // e.g. server-lite's HttpError from authenticate, or a 429 from the global rate limiter.
+      const headers = (err as { headers?: Record<string, string> }).headers;
+      if (headers && typeof headers === 'object')
+        for (const [k, v] of Object.entries(headers)) reply.header(k, v);
+      const code = /^[a-z][a-z0-9-]*$/.test(err.code ?? '')
+        ? err.code
+        : (CODE_BY_STATUS[status] ?? 'bad-request');
+      return reply.status(status).send({ ...body, error: code, message: err.message });
     }
     request.log.error({ err }, 'ai route failed');
     return reply.status(500).send(body);

@@ -48,6 +48,12 @@ export function spectralFrames(ctx: AnalysisContext): SpectralFrames {
 /** Power below this share of a frame's mean is floored before logs (keeps flatness finite). */
 const FLATNESS_FLOOR = 1e-10;
 const ROLLOFF = 0.85;
+/**
+ * A frame whose spectral norm is below this is digital silence: far under 16-bit quantisation
+ * noise (~5e-4 at this window), far above float residue (a filter's tail decays to 1e-30, not 0).
+ * Comparing with exactly 0 made results depend on last-bit differences between JS engines.
+ */
+const SILENT_NORM = 1e-6;
 /** Bins per running product in the geometric mean: one log per group instead of one per bin. */
 const LOG_GROUP = 16;
 
@@ -83,8 +89,8 @@ export function computeSpectralFrames(spec: Spectrogram, mono: Float32Array): Sp
     const norm = Math.sqrt(sum);
     // Sound after digital silence (or at the very start) is a wholly new spectrum: flux 1. This
     // keeps a sound's mean flux the same with or without leading silence.
-    if (norm > 0 && prevNorm === 0) flux[f] = 1;
-    else if (norm > 0) {
+    if (norm >= SILENT_NORM && prevNorm < SILENT_NORM) flux[f] = 1;
+    else if (norm >= SILENT_NORM) {
       // Positive spectral change between unit-norm spectra (onsets, not decays).
       const po = o - bins;
       const a = 1 / norm;

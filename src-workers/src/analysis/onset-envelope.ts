@@ -24,6 +24,12 @@ export type OnsetEnvelope = {
   energyDb: Float32Array;
   /** Peak magnitude of the spectrogram; 0 for digital silence. */
   peak: number;
+  /**
+   * Spectral flatness of the 5-10 kHz band, averaged over frames weighted by that band's energy:
+   * ~0.5 when the band holds noise (hi-hats, cymbals, snares), under ~0.1 when it holds only the
+   * upper partials of pitched instruments. The evidence that drums are present.
+   */
+  noiseFlatness: number;
 };
 
 /**
@@ -82,7 +88,7 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
   const high = new Float32Array(frames);
   const total = new Float32Array(frames);
   const energyDb = new Float32Array(frames).fill(-120);
-  if (peak === 0) return { rate, frames, low, mid, high, total, energyDb, peak };
+  if (peak === 0) return { rate, frames, low, mid, high, total, energyDb, peak, noiseFlatness: 0 };
 
   const bank = bankFor(bins, binHz);
   const { bandOf, count, lowEnd, midEnd } = bank;
@@ -93,6 +99,9 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
   const cur = new Float32Array(count);
   const energy = new Float64Array(frames);
   let maxEnergy = 0;
+  const noise = { from: Math.round(NOISE_LOW_HZ / binHz), to: Math.min(bins, Math.round(NOISE_HIGH_HZ / binHz)) };
+  let flatSum = 0;
+  let flatWeight = 0;
   for (let f = 0; f < frames; f++) {
     const base = f * bins;
     sums.fill(0);
@@ -111,6 +120,11 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
       high[f] = positiveDiff(cur, prev, midEnd, count);
     }
     prev.set(cur);
+    if (f % NOISE_FRAME_STEP === 0 && noise.to > noise.from) {
+      const band = bandFlatness(magnitudes, base + noise.from, base + noise.to);
+      flatSum += band.flatness * band.energy;
+      flatWeight += band.energy;
+    }
     if ((f & 1023) === 1023) ctx.checkpoint();
   }
   const wLow = 1 / lowEnd;
@@ -123,7 +137,32 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
     total[f] = low[f] + mid[f] + high[f];
     if (energy[f] > 0) energyDb[f] = Math.max(-120, 10 * Math.log10(energy[f] / maxEnergy));
   }
-  return { rate, frames, low, mid, high, total, energyDb, peak };
+  const noiseFlatness = flatWeight > 0 ? flatSum / flatWeight : 0;
+  return { rate, frames, low, mid, high, total, energyDb, peak, noiseFlatness };
+}
+
+/** Band over which drum noise is told from the partials of pitched sounds. */
+const NOISE_LOW_HZ = 5000;
+const NOISE_HIGH_HZ = 10000;
+/** Flatness is read on every n-th frame: a long-term average, it needs no more. */
+const NOISE_FRAME_STEP = 2;
+
+/** Geometric over arithmetic mean of the bin powers in [from, to), and the band's energy. */
+function bandFlatness(m: Float32Array, from: number, to: number): { flatness: number; energy: number } {
+  let energy = 0;
+  let peak = 0;
+  for (let k = from; k < to; k++) {
+    const p = m[k] * m[k];
+    energy += p;
+    if (p > peak) peak = p;
+  }
+  if (energy <= 0) return { flatness: 0, energy: 0 };
+  // A floor far below the band's peak keeps empty bins (band-limited files) from reading as -inf.
+  const floor = peak * 1e-12;
+  let logSum = 0;
+  for (let k = from; k < to; k++) logSum += Math.log(m[k] * m[k] + floor);
+  const n = to - from;
+  return { flatness: Math.exp(logSum / n) / (energy / n), energy };
 }
 
 function positiveDiff(cur: Float32Array, prev: Float32Array, from: number, to: number): number {

@@ -24,6 +24,9 @@ const MIN_ONSET_STRENGTH = 0.03;
 const SHARPEN_SEC = 0.25;
 /** Score bonus (log units) for a tempo at which the file holds a whole, usual number of bars. */
 const LENGTH_SUPPORT = 0.2;
+/** High-band flatness at which drums start to count, and the span over which they reach full weight. */
+const NOISE_FLAT_MIN = 0.1;
+const NOISE_FLAT_SPAN = 0.15;
 /** Highest harmonic frequency used to pin a tempo down precisely. */
 const REFINE_MAX_HZ = 10;
 
@@ -129,7 +132,11 @@ function analyse(ctx: AnalysisContext): RhythmAnalysis {
   peaks.sort((a, b) => sal[b] - sal[a]);
   for (const i of peaks.slice(0, 4)) seeds.push(grid[i]);
 
-  const drumWeight = clamp01((tatum.clarity - 0.2) / 0.3);
+  // The hi-hat cue only means something when the high band holds drums: noise, not the upper
+  // partials of pitched instruments (whose onsets just repeat the notes' rhythm). Flatness of
+  // white noise's periodogram is e^-γ ≈ 0.56; partials spaced wider than a bin give < 0.1.
+  const drumWeight =
+    clamp01((tatum.clarity - 0.2) / 0.3) * clamp01((env.noiseFlatness - NOISE_FLAT_MIN) / NOISE_FLAT_SPAN);
   const hypotheses: TempoHypothesis[] = [];
   for (const seed of seeds) {
     if (seed < MIN_BPM * 0.98 || seed > MAX_BPM * 1.02) continue;

@@ -10,12 +10,17 @@ describe('CLI arguments', () => {
       concurrency: 3,
       isCompact: false,
     });
-    expect(parseArgs(['analyse', '--concurrency=2', '--compact', 'x'])).toMatchObject({ concurrency: 2, isCompact: true });
+    expect(parseArgs(['analyse', '--concurrency=2', '--compact', 'x'])).toMatchObject({
+      concurrency: 2,
+      isCompact: true,
+    });
   });
 
   it('rejects what it does not understand with a specific message', () => {
     expect(() => parseArgs(['analyze'])).toThrow(/at least one file or folder/);
-    expect(() => parseArgs(['analyze', 'x', '--concurrency', '0'])).toThrow(/whole number from 1 to 64, got "0"/);
+    expect(() => parseArgs(['analyze', 'x', '--concurrency', '0'])).toThrow(
+      /whole number from 1 to 64, got "0"/,
+    );
     expect(() => parseArgs(['analyze', 'x', '--fast'])).toThrow(UsageError);
     expect(() => parseArgs(['frobnicate'])).toThrow(/unknown command "frobnicate"/);
   });

@@ -20,10 +20,17 @@ Progress goes to stderr.`;
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h')
+    return { command: 'help' };
   if (command === '--version' || command === 'version') return { command: 'version' };
   if (command !== 'analyze' && command !== 'analyse') throw new UsageError(`unknown command "${command}"`);
-  const out: AnalyzeArgs = { command: 'analyze', inputs: [], isJsonl: false, concurrency: null, isCompact: false };
+  const out: AnalyzeArgs = {
+    command: 'analyze',
+    inputs: [],
+    isJsonl: false,
+    concurrency: null,
+    isCompact: false,
+  };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--jsonl') out.isJsonl = true;
@@ -31,7 +38,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     else if (a === '--concurrency' || a.startsWith('--concurrency=')) {
       const value = a.includes('=') ? a.split('=')[1] : rest[++i];
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--concurrency needs a whole number from 1 to 64, got "${value}"`);
+      if (!Number.isInteger(n) || n < 1 || n > 64)
+        throw new UsageError(`--concurrency needs a whole number from 1 to 64, got "${value}"`);
       out.concurrency = n;
     } else if (a.startsWith('--')) throw new UsageError(`unknown option "${a}"`);
     else out.inputs.push(a);

@@ -26,7 +26,10 @@ describe('samplemind CLI (end to end, real worker threads)', () => {
     await mkdir(join(dir, 'Drums', 'Loops'), { recursive: true });
     await mkdir(join(dir, 'Keys'));
     const sr = 44100;
-    await writeFile(join(dir, 'Drums', 'Loops', 'beat_100bpm.wav'), encodeWav(channels(drumLoop(BACKBEAT, { bpm: 100, bars: 4 }), 2), sr));
+    await writeFile(
+      join(dir, 'Drums', 'Loops', 'beat_100bpm.wav'),
+      encodeWav(channels(drumLoop(BACKBEAT, { bpm: 100, bars: 4 }), 2), sr),
+    );
     await writeFile(join(dir, 'Keys', 'a3.flac'), encodeFlac([note(57, 1, { harmonics: [1, 0.4] })], sr));
     await writeFile(join(dir, 'Keys', 'broken.wav'), new TextEncoder().encode('RIFF....WAVEjunk'));
     await writeFile(join(dir, 'Keys', 'notes.txt'), 'not audio, and not an audio extension');
@@ -36,9 +39,16 @@ describe('samplemind CLI (end to end, real worker threads)', () => {
   it('walks folders, prints one JSON line per audio file, errors typed, progress on stderr', async () => {
     const { code, stdout, stderr } = await run(['analyze', dir, '--jsonl', '--concurrency', '2']);
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const byName = Object.fromEntries(lines.map((l) => [l.path.slice(dir.length + 1), l]));
-    expect(Object.keys(byName).sort()).toEqual(['Drums/Loops/beat_100bpm.wav', 'Keys/a3.flac', 'Keys/broken.wav']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'Drums/Loops/beat_100bpm.wav',
+      'Keys/a3.flac',
+      'Keys/broken.wav',
+    ]);
     const { path: _p, ...loop } = byName['Drums/Loops/beat_100bpm.wav'];
     expect(analysisResultSchema.parse(loop).tempo.bpm).toBeCloseTo(100, 0);
     expect(loop.claimed).toMatchObject({ bpm: 100, sources: { bpm: expect.stringMatching(/name|path/) } });

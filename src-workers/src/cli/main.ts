@@ -38,7 +38,10 @@ async function analyzeCommand(args: AnalyzeArgs): Promise<number> {
     process.stderr.write(`samplemind: ${(err as Error).message}\n`);
     return 2;
   }
-  const size = Math.min(args.concurrency ?? defaultPoolSize(availableParallelism()), Math.max(1, files.length));
+  const size = Math.min(
+    args.concurrency ?? defaultPoolSize(availableParallelism()),
+    Math.max(1, files.length),
+  );
   const pool = createNodePool({ size });
   const progress = createProgress(files.length, process.stderr);
   const abort = new AbortController();
@@ -66,7 +69,9 @@ async function analyzeCommand(args: AnalyzeArgs): Promise<number> {
   pool.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  process.stderr.write(`samplemind: ${files.length} files, ${files.length - failed} analysed, ${failed} failed\n`);
+  process.stderr.write(
+    `samplemind: ${files.length} files, ${files.length - failed} analysed, ${failed} failed\n`,
+  );
   return abort.signal.aborted ? 130 : 0;
 }
 

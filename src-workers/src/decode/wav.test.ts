@@ -211,6 +211,13 @@ describe('WAV chunk layout', () => {
     expect((await decodeAll(source)).frames).toBe(1001);
   });
 
+  it('finds fmt and data even when a chunk before them has a wrong size', async () => {
+    const wav = encodeWav([x], 44100, { info: { INAM: 'title' }, order: ['LIST', 'fmt '] });
+    const list = findChunk(wav, 'LIST');
+    new DataView(wav.buffer).setUint32(list + 4, 0x7ffffff0, true);
+    expect((await decodeAll(await open(wav))).frames).toBe(1001);
+  });
+
   it('ignores junk after the last chunk', async () => {
     const bytes = concatBytes(encodeWav([x], 44100), new Uint8Array([0, 0, 0xff, 0x13, 1]));
     expect((await decodeAll(await open(bytes))).frames).toBe(1001);
@@ -292,7 +299,7 @@ describe('WAV failures', () => {
   it('a missing fmt chunk is corrupt', async () => {
     const wav = encodeWav(x, 44100);
     const at = findChunk(wav, 'fmt ');
-    wav.set(new TextEncoder().encode('xfmt'), at);
+    wav.set(new TextEncoder().encode('xfm_'), at);
     expect((await failure(wav)).message).toMatch(/no fmt chunk/);
   });
 

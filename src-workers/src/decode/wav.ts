@@ -105,8 +105,26 @@ export function parseWav(b: Uint8Array): WavParse {
     p = nextChunk(b, body, size);
   }
 
+  // A chunk with a wrong size derails the walk; look for the missing chunk ids directly.
+  if (!fmt) {
+    const at = findId(b, 'fmt ', 12);
+    if (at >= 0) fmt = parseFmt(b, at + 8, Math.min(b.length, at + 8 + u32(at + 4)), u16, u32);
+  }
   if (!fmt)
     throw new AnalysisFailure('corrupt', 'the WAV file has no fmt chunk: its sample format is unknown');
+  if (!data) {
+    const at = findId(b, 'data', 12);
+    if (at >= 0 && at + 8 <= b.length) {
+      const size = u32(at + 4);
+      const declared = size === 0 || size === 0xffffffff ? b.length - at - 8 : size;
+      data = {
+        start: at + 8,
+        declaredBytes: declared,
+        availableBytes: Math.min(declared, b.length - at - 8),
+        streaming: false,
+      };
+    }
+  }
   if (!data) throw new AnalysisFailure('corrupt', 'the WAV file has no data chunk');
 
   const claims = new ClaimsBuilder();
@@ -123,6 +141,16 @@ const META_CHUNKS = new Set(['acid', 'smpl', 'list', 'bext', 'id3 ']);
 
 const isInfoList = (b: Uint8Array, body: number, end: number) =>
   end - body >= 4 && b[body] === 0x49 && b[body + 1] === 0x4e && b[body + 2] === 0x46 && b[body + 3] === 0x4f;
+
+/** First offset of a chunk id at or after `from` (a plain byte search, for damaged chunk chains). */
+function findId(b: Uint8Array, id: string, from: number): number {
+  const first = id.charCodeAt(0);
+  for (let p = b.indexOf(first, from); p >= 0 && p + 8 <= b.length; p = b.indexOf(first, p + 1)) {
+    if (b[p + 1] === id.charCodeAt(1) && b[p + 2] === id.charCodeAt(2) && b[p + 3] === id.charCodeAt(3))
+      return p;
+  }
+  return -1;
+}
 
 /** Four printable ASCII characters: what a chunk id looks like. */
 function plausibleId(b: Uint8Array, at: number): boolean {

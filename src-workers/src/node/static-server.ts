@@ -14,7 +14,9 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves folders under URL prefixes on a free loopback port (for browser tests and benchmarks). */
-export async function serveStatic(mounts: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveStatic(
+  mounts: Record<string, string>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     for (const [prefix, dir] of Object.entries(mounts)) {

@@ -9,7 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyse } from '../analyse';
 import { launchChromium } from '../node/chromium';
 import { serveStatic } from '../node/static-server';
-import { BACKBEAT, channels, drumLoop, encodeFlac, encodeMp3, encodeOggVorbis, encodeWav, note } from '../testing';
+import {
+  BACKBEAT,
+  channels,
+  drumLoop,
+  encodeFlac,
+  encodeMp3,
+  encodeOggVorbis,
+  encodeWav,
+  note,
+} from '../testing';
+import type { HarnessWindow } from './harness-types';
+
+// page.evaluate callbacks run in the page; this file is type-checked without the DOM library.
+declare const window: HarnessWindow;
 
 const engineRoot = resolve(import.meta.dirname, '../..');
 const files: Record<string, Uint8Array> = {};
@@ -21,7 +34,11 @@ let dir: string;
 beforeAll(async () => {
   const outDir = await mkdtemp(join(tmpdir(), 'samplemind-harness-'));
   dir = await mkdtemp(join(tmpdir(), 'samplemind-audio-'));
-  await build({ configFile: join(engineRoot, 'vite.harness.config.ts'), build: { outDir }, logLevel: 'error' });
+  await build({
+    configFile: join(engineRoot, 'vite.harness.config.ts'),
+    build: { outDir },
+    logLevel: 'error',
+  });
   const sr = 44100;
   const loop = channels(drumLoop(BACKBEAT, { bpm: 110, bars: 4 }), 2);
   files['loop.wav'] = encodeWav(loop, sr, { format: 's24' });
@@ -55,7 +72,11 @@ function expectSameValues(actual: unknown, expected: unknown, path: string): voi
   } else if (Array.isArray(expected) || (expected && typeof expected === 'object')) {
     expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort());
     for (const k of Object.keys(expected)) {
-      expectSameValues((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${path}.${k}`);
+      expectSameValues(
+        (actual as Record<string, unknown>)[k],
+        (expected as Record<string, unknown>)[k],
+        `${path}.${k}`,
+      );
     }
   } else expect(actual, path).toEqual(expected);
 }
@@ -63,7 +84,10 @@ function expectSameValues(actual: unknown, expected: unknown, path: string): voi
 describe('engine in a Chromium module worker', () => {
   it('gives exactly the results the Node engine gives for every format', async () => {
     const names = Object.keys(files).filter((n) => n !== 'long.wav');
-    const report = await page.evaluate((urls) => window.engineHarness.analyseUrls(urls), names.map((n) => `/audio/${n}`));
+    const report = await page.evaluate(
+      (urls) => window.engineHarness.analyseUrls(urls),
+      names.map((n) => `/audio/${n}`),
+    );
     expect(report.outcomes).toHaveLength(names.length);
     for (const { url, outcome } of report.outcomes) {
       const name = url.replace('/audio/', '');

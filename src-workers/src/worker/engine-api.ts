@@ -18,7 +18,11 @@ const running = new Map<number, AbortController>();
  */
 export const engineApi = {
   /** Audio arrives transferred (zero-copy); `jobId` lets the caller cancel it with cancel(). */
-  async analyse(jobId: number, bytes: ArrayBuffer, options: AnalyseJobOptions = {}): Promise<AnalysisOutcome> {
+  async analyse(
+    jobId: number,
+    bytes: ArrayBuffer,
+    options: AnalyseJobOptions = {},
+  ): Promise<AnalysisOutcome> {
     const controller = new AbortController();
     running.set(jobId, controller);
     try {

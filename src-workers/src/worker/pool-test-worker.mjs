@@ -8,7 +8,10 @@ const cancelled = new Set();
 const api = {
   async analyse(jobId, bytes, options) {
     const path = options.path ?? '';
-    if (path === 'crash') setTimeout(() => { throw new Error('boom'); });
+    if (path === 'crash')
+      setTimeout(() => {
+        throw new Error('boom');
+      });
     if (path === 'exit') process.exit(3);
     if (path === 'hang') for (;;) {}
     if (path === 'wait') {

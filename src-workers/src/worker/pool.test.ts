@@ -10,9 +10,17 @@ function spawnScripted(): PoolWorker {
   spawned++;
   const worker = new Worker(new URL('./pool-test-worker.mjs', import.meta.url));
   const listeners: Array<(r: string) => void> = [];
-  worker.on('error', (e) => listeners.forEach((l) => l(e.message)));
-  worker.on('exit', (c) => listeners.forEach((l) => l(`exit ${c}`)));
-  return { api: wrap<EngineApi>(nodeEndpoint(worker)), onCrash: (l) => listeners.push(l), terminate: () => void worker.terminate() };
+  worker.on('error', (e) => {
+    for (const l of listeners) l(e.message);
+  });
+  worker.on('exit', (c) => {
+    for (const l of listeners) l(`exit ${c}`);
+  });
+  return {
+    api: wrap<EngineApi>(nodeEndpoint(worker)),
+    onCrash: (l) => listeners.push(l),
+    terminate: () => void worker.terminate(),
+  };
 }
 
 const bytes = (n = 8) => new ArrayBuffer(n);
@@ -51,7 +59,12 @@ describe('engine pool', () => {
     const paths = ['ok1', 'crash', 'ok2', 'exit', 'ok3', 'ok4'];
     const outcomes = await Promise.all(paths.map((path) => pool!.submit(bytes(), { path }).done));
     expect(outcomes.map((o) => (o.ok ? 'ok' : o.error.code))).toEqual([
-      'ok', 'worker-crashed', 'ok', 'worker-crashed', 'ok', 'ok',
+      'ok',
+      'worker-crashed',
+      'ok',
+      'worker-crashed',
+      'ok',
+      'ok',
     ]);
     const crashed = outcomes[1] as { ok: false; error: { message: string } };
     expect(crashed.error.message).toMatch(/crashed: boom/);
@@ -101,10 +114,13 @@ describe('engine pool', () => {
     expect(result.byteLength).toBe(1024);
     expect(buf.byteLength).toBe(0);
     let isLoaded = false;
-    const lazy = pool.submit(async () => {
-      isLoaded = true;
-      return bytes(7);
-    }, { path: 'lazy' });
+    const lazy = pool.submit(
+      async () => {
+        isLoaded = true;
+        return bytes(7);
+      },
+      { path: 'lazy' },
+    );
     expect(echo(await lazy.done).byteLength).toBe(7);
     expect(isLoaded).toBe(true);
   });
@@ -114,6 +130,9 @@ describe('engine pool', () => {
     const outcome = await pool.submit(async () => {
       throw new Error('ENOENT: no such file');
     }).done;
-    expect(outcome).toMatchObject({ ok: false, error: { code: 'unreadable', message: expect.stringMatching(/ENOENT/) } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { code: 'unreadable', message: expect.stringMatching(/ENOENT/) },
+    });
   });
 });

@@ -32,7 +32,13 @@ export type JobHandle = {
   cancel(): void;
 };
 
-export type PoolStats = { queued: number; running: number; completed: number; workers: number; isPaused: boolean };
+export type PoolStats = {
+  queued: number;
+  running: number;
+  completed: number;
+  workers: number;
+  isPaused: boolean;
+};
 
 export type EnginePool = {
   submit(input: AudioInput, options?: SubmitOptions): JobHandle;
@@ -60,7 +66,12 @@ type Job = {
   isRetired: boolean;
 };
 
-type Slot = { worker: PoolWorker; job: Job | null; isDead: boolean; watchdog?: ReturnType<typeof setTimeout> };
+type Slot = {
+  worker: PoolWorker;
+  job: Job | null;
+  isDead: boolean;
+  watchdog?: ReturnType<typeof setTimeout>;
+};
 
 const fail = (error: AnalysisError): AnalysisOutcome => ({ ok: false, error });
 
@@ -118,11 +129,16 @@ export function createEnginePool(options: PoolOptions): EnginePool {
 
   const spawnSlot = (): Slot => {
     const slot: Slot = { worker: options.spawn(), job: null, isDead: false };
-    slot.worker.onCrash((reason) => replace(slot, { code: 'worker-crashed', message: `the analysis worker crashed: ${reason}` }));
+    slot.worker.onCrash((reason) =>
+      replace(slot, { code: 'worker-crashed', message: `the analysis worker crashed: ${reason}` }),
+    );
     return slot;
   };
 
-  const replace = (slot: Slot, error: { code: 'worker-crashed' | 'timeout' | 'aborted'; message: string }) => {
+  const replace = (
+    slot: Slot,
+    error: { code: 'worker-crashed' | 'timeout' | 'aborted'; message: string },
+  ) => {
     if (slot.isDead) return;
     slot.isDead = true;
     clearTimeout(slot.watchdog);
@@ -138,7 +154,8 @@ export function createEnginePool(options: PoolOptions): EnginePool {
   const run = async (slot: Slot, job: Job) => {
     slot.job = job;
     slot.watchdog = setTimeout(
-      () => replace(slot, { code: 'timeout', message: `analysis did not finish within ${watchdogMs / 1000} s` }),
+      () =>
+        replace(slot, { code: 'timeout', message: `analysis did not finish within ${watchdogMs / 1000} s` }),
       watchdogMs,
     );
     try {
@@ -182,7 +199,8 @@ export function createEnginePool(options: PoolOptions): EnginePool {
       void slot.worker.api.cancel(job.id);
       // The engine checks for cancellation often; a worker that does not answer is replaced.
       setTimeout(() => {
-        if (slot.job === job && !job.isSettled) replace(slot, { code: 'aborted', message: 'analysis was cancelled' });
+        if (slot.job === job && !job.isSettled)
+          replace(slot, { code: 'aborted', message: 'analysis was cancelled' });
       }, 2000);
     } else {
       settle(job, fail({ code: 'aborted', message: 'analysis was cancelled' }));
@@ -240,7 +258,8 @@ export function createEnginePool(options: PoolOptions): EnginePool {
       pump();
     },
     cancelAll() {
-      for (const job of queue.splice(0)) if (!job.isRetired) settle(job, fail({ code: 'aborted', message: 'analysis was cancelled' }));
+      for (const job of queue.splice(0))
+        if (!job.isRetired) settle(job, fail({ code: 'aborted', message: 'analysis was cancelled' }));
       for (const slot of slots) if (slot.job) cancelJob(slot.job);
     },
     stats() {
@@ -254,7 +273,8 @@ export function createEnginePool(options: PoolOptions): EnginePool {
     },
     close() {
       isClosed = true;
-      for (const job of queue.splice(0)) if (!job.isRetired) settle(job, fail({ code: 'aborted', message: 'the analysis pool is closed' }));
+      for (const job of queue.splice(0))
+        if (!job.isRetired) settle(job, fail({ code: 'aborted', message: 'the analysis pool is closed' }));
       for (const slot of slots) {
         slot.isDead = true;
         if (slot.job) settle(slot.job, fail({ code: 'aborted', message: 'the analysis pool is closed' }));
