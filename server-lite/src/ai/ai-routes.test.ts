@@ -115,8 +115,8 @@ describe('access and configuration', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/ai/analyze',
-      headers: { ...t.auth(), 'content-type': 'text/plain' },
-      payload: 'describe my kick',
+      headers: { ...t.auth(), 'content-type': 'application/xml' },
+      payload: '<sample/>',
     });
     expect(res.statusCode).toBe(415);
     expect(res.json()).toMatchObject({ error: 'unsupported-media-type', requestId: expect.any(String) });
