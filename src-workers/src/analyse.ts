@@ -123,6 +123,7 @@ export async function analyse(
     deadline,
   });
   const warnings: string[] = [];
+  warnings.push(...(source.warnings ?? []));
   if (source.isTruncated)
     warnings.push('the file is shorter than its header says (truncated); analysed what is there');
   const claimed = mergeClaims(source.claimed, options.path ? claimsFromPath(options.path) : {});
