@@ -56,7 +56,8 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
     chunkSizeWarningLimit: 4096,
-    minify: 'terser',
+    // SAMPLEMIND_NO_MINIFY=1 keeps names readable for profiling.
+    minify: process.env.SAMPLEMIND_NO_MINIFY ? false : 'terser',
     rolldownOptions: {
       // The timing report is noise on a shared 2-core machine.
       checks: { bundlerTimings: false },

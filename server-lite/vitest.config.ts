@@ -10,6 +10,8 @@ export default defineProject({
     hookTimeout: 90_000,
     // Files that kill and restart their own services or spawn servers are heavy: two at a time.
     maxWorkers: 2,
+    // Runs after the other projects (which use the default worker count), as vitest requires.
+    sequence: { groupOrder: 1 },
     env: { LOG_LEVEL: 'silent' },
   },
 });

@@ -55,12 +55,17 @@ export async function stopAll() {
     ),
   );
 }
-for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => void stopAll().then(() => process.exit(130)));
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.once(sig, () => void stopAll().then(() => process.exit(130)));
 
 export async function startRedis() {
   const port = await freePort();
   const proc = track(
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }),
+    spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    ),
   );
   const { Socket } = await import('node:net');
   const ping = () =>
@@ -81,9 +86,22 @@ export async function startChroma() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sm-bench-chroma-'));
   const proc = track(
-    spawn(process.execPath, [join(SERVER_DIR, 'scripts/chroma-server.mjs'), 'run', '--path', dir, '--host', '127.0.0.1', '--port', String(port)], {
-      stdio: 'ignore',
-    }),
+    spawn(
+      process.execPath,
+      [
+        join(SERVER_DIR, 'scripts/chroma-server.mjs'),
+        'run',
+        '--path',
+        dir,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+      ],
+      {
+        stdio: 'ignore',
+      },
+    ),
   );
   proc.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;
@@ -130,7 +148,10 @@ export async function startServer(env, nodeArgs = []) {
 async function call(url, method, path, body, token) {
   const res = await fetch(url + path, {
     method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -138,7 +159,18 @@ async function call(url, method, path, body, token) {
   return text ? JSON.parse(text) : null;
 }
 
-const TYPES = ['kick', 'snare', 'hihat', 'clap', 'percussion', 'bass', 'melodic', 'fx', 'drum-loop', 'music-loop'];
+const TYPES = [
+  'kick',
+  'snare',
+  'hihat',
+  'clap',
+  'percussion',
+  'bass',
+  'melodic',
+  'fx',
+  'drum-loop',
+  'music-loop',
+];
 const TONICS = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
 const WORDS = ['deep', 'punchy', 'dusty', 'crisp', 'warm', 'analog', 'vinyl', 'tape', 'lofi', 'bright'];
 
@@ -151,18 +183,54 @@ function fakeAnalysis(i, dims) {
   return {
     analyserVersion: '1.0.0',
     contentHash: hash,
-    format: { container: 'wav', codec: 'pcm-s16', sampleRate: 44100, channels: 2, bitDepth: 16, durationSec, frames: Math.round(durationSec * 44100), isTruncated: false },
-    levels: { samplePeakDb: -1, truePeakDb: -0.8, rmsDb: -14, lufs: -20 + (i % 12), loudnessRangeLu: null, isSilent: false },
+    format: {
+      container: 'wav',
+      codec: 'pcm-s16',
+      sampleRate: 44100,
+      channels: 2,
+      bitDepth: 16,
+      durationSec,
+      frames: Math.round(durationSec * 44100),
+      isTruncated: false,
+    },
+    levels: {
+      samplePeakDb: -1,
+      truePeakDb: -0.8,
+      rmsDb: -14,
+      lufs: -20 + (i % 12),
+      loudnessRangeLu: null,
+      isSilent: false,
+    },
     loop: { isLoop, confidence: 0.9 },
-    tempo: { bpm: isLoop ? 80 + (i % 80) : null, confidence: 0.8, beats: null, bars: null, beatsPerBar: null, candidates: [] },
-    key: isLoop ? { tonic, scale: i % 2 ? 'minor' : 'major', camelot: null, confidence: 0.7 } : { tonic: null, scale: null, camelot: null, confidence: 0 },
+    tempo: {
+      bpm: isLoop ? 80 + (i % 80) : null,
+      confidence: 0.8,
+      beats: null,
+      bars: null,
+      beatsPerBar: null,
+      candidates: [],
+    },
+    key: isLoop
+      ? { tonic, scale: i % 2 ? 'minor' : 'major', camelot: null, confidence: 0.7 }
+      : { tonic: null, scale: null, camelot: null, confidence: 0 },
     pitch: { midiNote: null, cents: null, frequencyHz: null, confidence: 0 },
     type: { label: type, confidence: 0.9, method: 'bench', scores: [{ label: type, score: 0.9 }] },
     envelope: { attackSec: 0.005, decaySec: 0.2, effectiveLengthSec: 0.4, temporalCentroidSec: 0.1 },
     spectral: { centroidHz: 800, rolloffHz: 3000, flatness: 0.1, bandwidthHz: 1200, zeroCrossingRate: 400 },
     features: Array.from({ length: dims }, () => Math.random()),
     waveform: { length: 64, peaks: Buffer.alloc(128, 7).toString('base64') },
-    claimed: { bpm: null, key: null, rootNote: null, isLoop: null, loopPoints: [], title: null, artist: null, genre: null, comment: null, sources: {} },
+    claimed: {
+      bpm: null,
+      key: null,
+      rootNote: null,
+      isLoop: null,
+      loopPoints: [],
+      title: null,
+      artist: null,
+      genre: null,
+      comment: null,
+      sources: {},
+    },
     warnings: [],
     elapsedMs: 5,
   };
@@ -191,7 +259,11 @@ export async function seedLibrary(url, count, dims) {
         mutationId,
         hlc,
         name: 'sample.upsertAnalysis',
-        args: { id: analysis.contentHash, analysis, name: `${WORDS[i % WORDS.length]} ${analysis.type.label} ${i}.wav` },
+        args: {
+          id: analysis.contentHash,
+          analysis,
+          name: `${WORDS[i % WORDS.length]} ${analysis.type.label} ${i}.wav`,
+        },
       });
     }
     await call(url, 'POST', '/api/v1/sync/push', { mutations }, token);

@@ -21,7 +21,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 const runs = files.map((f) => ({ file: f, ...JSON.parse(readFileSync(join(dir, f), 'utf8')) }));
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const esc = (s) =>
+  String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 function bars(rows, max, target) {
   const w = 520;
@@ -35,7 +36,9 @@ function bars(rows, max, target) {
         `<text x="${175 + x(r.value)}" y="${i * 26 + 20}" font-size="12">${r.value.toLocaleString()}</text>`,
     )
     .join('');
-  const t = target ? `<line x1="${170 + x(target)}" x2="${170 + x(target)}" y1="0" y2="${h}" stroke="#000" stroke-dasharray="4 3"/>` : '';
+  const t = target
+    ? `<line x1="${170 + x(target)}" x2="${170 + x(target)}" y1="0" y2="${h}" stroke="#000" stroke-dasharray="4 3"/>`
+    : '';
   return `<svg width="${w + 80}" height="${h}" role="img">${items}${t}</svg>`;
 }
 
@@ -49,7 +52,13 @@ const latest = runs.at(-1);
 const maxRps = Math.max(...runs.flatMap((r) => r.summary.map((s) => s.rps)), 12_000);
 html += `<h2>Requests per second, every run</h2>`;
 html += bars(
-  runs.flatMap((r) => r.summary.map((s) => ({ label: `${r.date.slice(5, 16)} ${s.stores} ${s.connections}c`, value: s.rps, ok: s.meetsTarget }))),
+  runs.flatMap((r) =>
+    r.summary.map((s) => ({
+      label: `${r.date.slice(5, 16)} ${s.stores} ${s.connections}c`,
+      value: s.rps,
+      ok: s.meetsTarget,
+    })),
+  ),
   maxRps,
   12_000,
 );
@@ -60,9 +69,12 @@ for (const r of [...runs].reverse()) {
   )}; ${r.settings.samples} samples, page ${r.settings.pageSize}, ${r.settings.durationSec}s per run.</p>`;
   for (const res of r.results) {
     for (const m of res.mix) {
-      const ok = r.summary.find((s) => s.stores === res.stores && s.connections === m.connections)?.meetsTarget;
+      const ok = r.summary.find(
+        (s) => s.stores === res.stores && s.connections === m.connections,
+      )?.meetsTarget;
       html += `<h3>${esc(res.stores)} · ${m.connections} connections: ${m.rps.toLocaleString()} req/s, errors ${m.errors} <span class="${ok ? 'ok' : 'bad'}">${ok ? 'meets target' : 'below target'}</span></h3>`;
-      html += '<table><tr><th>endpoint</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>errors</th></tr>';
+      html +=
+        '<table><tr><th>endpoint</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>errors</th></tr>';
       for (const [tag, e] of Object.entries(m.endpoints)) {
         html += `<tr><td>${esc(tag)}</td><td>${e.rps}</td><td>${e.p50ms}</td><td>${e.p95ms}</td><td>${e.p99ms}</td><td>${e.errors}</td></tr>`;
       }

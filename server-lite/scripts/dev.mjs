@@ -16,7 +16,11 @@ const procs = [
 ];
 
 const children = procs.map((p) => {
-  const child = spawn(p.cmd, p.args, { cwd: p.cwd, env: { ...process.env, FORCE_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(p.cmd, p.args, {
+    cwd: p.cwd,
+    env: { ...process.env, FORCE_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const prefix = (stream, out) =>
     stream.on('data', (d) => {
       for (const line of String(d).split('\n')) if (line) out.write(`[${p.name}] ${line}\n`);

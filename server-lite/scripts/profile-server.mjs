@@ -22,11 +22,15 @@ mkdirSync(dir, { recursive: true });
 const before = new Set(readdirSync(dir));
 
 const env = {};
-if (kind === 'scaleout') Object.assign(env, { REDIS_URL: await startRedis(), CHROMA_URL: await startChroma() });
-const flags = mode === 'cpu' ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : ['--heap-prof', `--heap-prof-dir=${dir}`];
+if (kind === 'scaleout')
+  Object.assign(env, { REDIS_URL: await startRedis(), CHROMA_URL: await startChroma() });
+const flags =
+  mode === 'cpu' ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : ['--heap-prof', `--heap-prof-dir=${dir}`];
 const server = await startServer(env, flags);
 const spec = await (await fetch(`${server.url}/docs/json`)).json();
-const dims = spec.paths['/api/v1/audio/similar'].post.requestBody.content['application/json'].schema.properties.vector.minItems;
+const dims =
+  spec.paths['/api/v1/audio/similar'].post.requestBody.content['application/json'].schema.properties.vector
+    .minItems;
 const lib = await seedLibrary(server.url, 1000, dims);
 const auth = { authorization: `Bearer ${lib.token}` };
 const list = { method: 'GET', path: '/api/v1/audio/files?limit=50', headers: auth };
@@ -41,7 +45,9 @@ const requests = [
 ];
 console.log(`profiling (${mode}) ${kind} for ${duration}s with ${connections} connections…`);
 const r = await autocannon({ url: server.url, connections, duration, requests });
-console.log(`${Math.round(r.requests.total / r.duration)} req/s, p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx}`);
+console.log(
+  `${Math.round(r.requests.total / r.duration)} req/s, p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx}`,
+);
 await stopAll(); // SIGTERM: graceful exit writes the profile
 const made = readdirSync(dir).filter((f) => !before.has(f));
 for (const f of made) console.log(`profile: ${join(dir, f)}`);

@@ -3,9 +3,11 @@ import { getDb } from './db/database';
 import { createBrowserPool, poolSizeFor } from './engine/browser-pool';
 import { FileAccess } from './import/file-access';
 import { Importer, type PoolLike } from './import/importer';
+import { workerReader } from './import/reader';
 import { parseViewQuery } from './query/url-state';
 import { AppStore } from './state/app-store';
-import { loadLibrary } from './state/load-library';
+import { openLibrary } from './state/load-library';
+import { SnapshotWriter } from './state/snapshot-writer';
 
 /** Workers start only when there is something to analyse, so opening the library stays light. */
 function lazyPool(size: number): PoolLike & { get(): EnginePool | null } {
@@ -37,8 +39,9 @@ function lazyPool(size: number): PoolLike & { get(): EnginePool | null } {
 export async function boot(): Promise<AppStore> {
   const db = getDb();
   const t0 = performance.now();
-  const index = await loadLibrary(db);
-  performance.measure('sm:load-index', { start: t0 });
+  const { index, source } = await openLibrary(db, { rebuild: new URLSearchParams(location.search).has('rebuild') });
+  performance.measure('sm:load-index', { start: t0, detail: source });
+  document.documentElement.dataset.indexSource = source;
   const access = new FileAccess(db);
   const store = new AppStore(db, index, access, parseViewQuery(location.search), {
     replace: (search) => history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`),
@@ -51,6 +54,7 @@ export async function boot(): Promise<AppStore> {
     pool,
     access,
     poolSize,
+    read: workerReader(),
     onChange: () => {
       store.progress = importer.progress();
       store.emitSoon();
@@ -58,6 +62,15 @@ export async function boot(): Promise<AppStore> {
     onError: (m) => store.notify(m),
   });
   store.importer = importer;
+  const snapshots = new SnapshotWriter(
+    db,
+    index,
+    () => importer.progress().isActive,
+    () => store.notify('The library was changed in another tab: reload this one to see those changes.', 'info'),
+  );
+  if (source === 'snapshot') snapshots.markSaved();
+  store.subscribe(() => snapshots.schedule());
+  snapshots.schedule();
   store.progress = importer.progress();
   await store.reloadCollections();
   // Anything queued when the tab closed goes on now.

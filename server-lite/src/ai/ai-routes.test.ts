@@ -56,6 +56,43 @@ describe.each(AI_PROVIDERS)('%s happy path', (provider: AiProviderId) => {
   });
 });
 
+describe('reasoning models', () => {
+  it('keeps reasoning short where the provider allows it, and leaves other models alone', async () => {
+    const cases: [AiProviderId, string, (body: Record<string, unknown>) => unknown, unknown][] = [
+      ['openai', 'gpt-5-mini', (b) => b.reasoning_effort, 'low'],
+      ['openai', 'gpt-4o-mini', (b) => b.reasoning_effort, undefined],
+      [
+        'gemini',
+        'gemini-2.5-flash',
+        (b) => (b.generationConfig as { thinkingConfig?: unknown }).thinkingConfig,
+        { thinkingBudget: 0 },
+      ],
+      [
+        'gemini',
+        'gemini-1.5-pro',
+        (b) => (b.generationConfig as { thinkingConfig?: unknown }).thinkingConfig,
+        undefined,
+      ],
+    ];
+    for (const [provider, model, pick, expected] of cases) {
+      stub.reset();
+      const t = await buildAiTestApp({
+        env: { ...stubEnv(stub, [provider]), [`${provider.toUpperCase()}_MODEL`]: model },
+      });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/ai/analyze',
+        headers: t.auth(),
+        payload: { sample: kick(1) },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(stub.requests[0]!.model).toBe(model);
+      expect(pick(stub.requests[0]!.body)).toEqual(expected);
+      await t.app.close();
+    }
+  });
+});
+
 describe('batches', () => {
   it('answers a batch in request order with one provider call', async () => {
     const t = await buildAiTestApp({ env: stubEnv(stub, ['openai']) });

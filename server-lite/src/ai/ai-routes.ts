@@ -8,7 +8,6 @@ import type {
 } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -68,7 +67,9 @@ const errorSchemas = { 400: aiErrorResponseSchema, 401: aiErrorResponseSchema, 4
 export const aiRoutes: FastifyPluginAsync<AiRoutesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Every item was validated against the contract when it was parsed or read from cache, and the
+  // envelope is ours; like server-lite's compiled serializers, answers are not re-validated on the way out.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   const cache = opts.cache ?? new MemoryAiStore(opts.config.cacheMaxEntries);
   const counters = opts.counters ?? (isCounters(cache) ? cache : new MemoryAiStore(1));
@@ -81,6 +82,12 @@ export const aiRoutes: FastifyPluginAsync<AiRoutesOptions> = async (fastify, opt
     fetch: opts.fetch,
   });
   const userIdOf = opts.userIdOf ?? defaultUserId;
+  // The SDK prints its warnings (e.g. an unsupported setting) to the console unless told otherwise.
+  const g = globalThis as { AI_SDK_LOG_WARNINGS?: unknown };
+  if (g.AI_SDK_LOG_WARNINGS === undefined) {
+    g.AI_SDK_LOG_WARNINGS = (w: { warnings: unknown[]; provider: string; model: string }) =>
+      app.log.warn({ provider: w.provider, model: w.model, warnings: w.warnings }, 'ai sdk warning');
+  }
 
   // Authentication runs before the body is parsed, so anonymous callers learn nothing about validation.
   app.addHook('onRequest', opts.authenticate as onRequestHookHandler);

@@ -42,7 +42,11 @@ export class CallFailed extends Error {
 export async function callProvider(o: CallOptions): Promise<CallResult> {
   const tokens: Tokens = { input: 0, output: 0 };
   const messages: ModelMessage[] = [{ role: 'user', content: renderUserPrompt(o.samples) }];
-  const maxOutputTokens = Math.min(16_000, 200 + o.maxOutputTokensPerSample * o.samples.length);
+  const maxOutputTokens = Math.min(
+    32_000,
+    200 + o.maxOutputTokensPerSample * o.samples.length + o.handle.reasoningAllowance,
+  );
+  const providerOptions = o.handle.providerOptions ? { providerOptions: o.handle.providerOptions } : {};
   let release: (() => void) | undefined;
   try {
     const text = await withDeadline(o.provider.timeoutMs, o.signal, async (signal) => {
@@ -55,6 +59,7 @@ export async function callProvider(o: CallOptions): Promise<CallResult> {
         maxRetries: 0,
         abortSignal: signal,
         ...(o.handle.jsonMode ? { output: jsonText } : {}),
+        ...providerOptions,
       };
       if (o.onDelta) return streamOnce(base, o.samples.length, o.onDelta, tokens);
       const r = await generateText(base);
@@ -78,6 +83,7 @@ export async function callProvider(o: CallOptions): Promise<CallResult> {
         maxRetries: 0,
         abortSignal: signal,
         ...(o.handle.jsonMode ? { output: jsonText } : {}),
+        ...providerOptions,
       });
       add(tokens, r.usage);
       return r.text;

@@ -1,12 +1,24 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
-import type { LanguageModel, Output } from 'ai';
+import type { generateText, LanguageModel, Output } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
 import type { AiProviderConfig } from './config';
 
+type ProviderOptions = NonNullable<Parameters<typeof generateText>[0]['providerOptions']>;
+
+/** OpenAI reasoning families (o1, o3, o4-mini, gpt-5…; not the gpt-5 chat variants). */
+const OPENAI_REASONING = /^(o\d|gpt-5(?!.*chat))/;
+/** Gemini 2.5 Flash can switch thinking off; Pro and 3.x think regardless. */
+const GEMINI_FLASH_25 = /^(models\/)?gemini-2\.5-flash/;
+const GEMINI_THINKING = /^(models\/)?gemini-(2\.5|3)/;
+
 export type ModelHandle = {
   model: LanguageModel;
+  /** Provider options for every call (reasoning kept short: descriptions need no deep thought). */
+  providerOptions?: ProviderOptions;
+  /** Extra output tokens for a model that spends them on reasoning before it answers. */
+  reasoningAllowance: number;
   /**
    * Ask the provider for JSON-only output (OpenAI json_object, Gemini responseMimeType, Ollama
    * format "json"). Anthropic has no schema-free JSON mode; the prompt alone asks for JSON there.
@@ -30,6 +42,9 @@ export function createModel(p: AiProviderConfig, fetchImpl?: typeof fetch): Mode
           ...common,
         }).chat(p.model),
         jsonMode: true,
+        ...(OPENAI_REASONING.test(p.model)
+          ? { providerOptions: { openai: { reasoningEffort: 'low' } }, reasoningAllowance: 4096 }
+          : { reasoningAllowance: 0 }),
       };
     case 'anthropic':
       return {
@@ -39,6 +54,8 @@ export function createModel(p: AiProviderConfig, fetchImpl?: typeof fetch): Mode
           ...common,
         }).messages(p.model),
         jsonMode: false,
+        // Extended thinking is off unless asked for.
+        reasoningAllowance: 0,
       };
     case 'gemini':
       return {
@@ -48,6 +65,9 @@ export function createModel(p: AiProviderConfig, fetchImpl?: typeof fetch): Mode
           ...common,
         }).languageModel(p.model),
         jsonMode: true,
+        ...(GEMINI_FLASH_25.test(p.model)
+          ? { providerOptions: { google: { thinkingConfig: { thinkingBudget: 0 } } }, reasoningAllowance: 0 }
+          : { reasoningAllowance: GEMINI_THINKING.test(p.model) ? 4096 : 0 }),
       };
     case 'ollama':
       return {
@@ -58,6 +78,8 @@ export function createModel(p: AiProviderConfig, fetchImpl?: typeof fetch): Mode
           ...common,
         }).chat(p.model),
         jsonMode: true,
+        // The provider sends think: false by default.
+        reasoningAllowance: 0,
       };
   }
 }

@@ -83,8 +83,8 @@ export class LibraryService {
     this.unsubscribe?.();
   }
 
-  /** JSON text of one page of the caller's samples. */
-  async list(userId: string, q: ListFilesQuery): Promise<string> {
+  /** JSON of one page of the caller's samples, as bytes ready to send. */
+  async list(userId: string, q: ListFilesQuery): Promise<Buffer> {
     const { cache, docs } = this.stores;
     const field = listField(q);
     const hit = await cache.read(groupOf(userId), field);
@@ -93,24 +93,29 @@ export class LibraryService {
     if (q.cursor && !after) throw new BadCursor('cursor is malformed or belongs to another sort order');
     const { cursor: _c, sort, limit, ...filters } = q;
     const page = await docs.listSamples(userId, { filters, sort, limit, after });
-    const body = serializeList({
-      items: page.items,
-      nextCursor: page.hasMore && page.last ? encodeCursor(sort, page.last) : null,
-    });
+    const body = Buffer.from(
+      serializeList({
+        items: page.items,
+        nextCursor: page.hasMore && page.last ? encodeCursor(sort, page.last) : null,
+      }),
+    );
     await cache.fill(groupOf(userId), field, body, hit.gen, this.cacheTtlSec);
     return body;
   }
 
-  /** JSON text of one sample with its analysis, or null when the caller has no such sample. */
-  async get(userId: string, id: string): Promise<string | null> {
+  /** JSON of one sample with its analysis, or null when the caller has no such sample. */
+  async get(userId: string, id: string): Promise<Buffer | null> {
     const { cache, docs } = this.stores;
     const field = `s:${id}`;
     const hit = await cache.read(groupOf(userId), field);
-    if (hit.value !== null) return hit.value === '' ? null : hit.value;
+    // An empty entry caches "not found".
+    if (hit.value !== null) return hit.value.length === 0 ? null : hit.value;
     const doc = await docs.getSample(userId, id);
     const body =
-      doc && isVisible(doc) ? serializeDetail(toDetail(doc, await docs.sampleCollections(userId, id))) : null;
-    await cache.fill(groupOf(userId), field, body ?? '', hit.gen, this.cacheTtlSec);
+      doc && isVisible(doc)
+        ? Buffer.from(serializeDetail(toDetail(doc, await docs.sampleCollections(userId, id))))
+        : null;
+    await cache.fill(groupOf(userId), field, body ?? Buffer.alloc(0), hit.gen, this.cacheTtlSec);
     return body;
   }
 

@@ -51,8 +51,9 @@ export default async function syncRoutes(fastify: FastifyInstance) {
     {
       schema: {
         tags: ['sync'],
-        summary: 'Server-sent events: `poke` whenever this user\'s data changed (on any instance); then pull',
-        description: 'text/event-stream. Events: `ready` once, `poke` after each change, a comment every 25 s to keep proxies from closing the stream. Use fetch() with the Authorization header (EventSource cannot send one).',
+        summary: "Server-sent events: `poke` whenever this user's data changed (on any instance); then pull",
+        description:
+          'text/event-stream. Events: `ready` once, `poke` after each change, a comment every 25 s to keep proxies from closing the stream. Use fetch() with the Authorization header (EventSource cannot send one).',
         security: [{ bearerAuth: [] }],
         response: { 200: z.string().describe('text/event-stream'), 401: errorResponseSchema },
       },

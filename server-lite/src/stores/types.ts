@@ -88,8 +88,9 @@ export interface DocumentStore {
  */
 export interface Cache {
   readonly backend: 'memory' | 'redis';
-  read(group: string, field: string): Promise<{ gen: string | null; value: string | null }>;
-  fill(group: string, field: string, value: string, gen: string | null, ttlSec: number): Promise<void>;
+  /** Values come back as Buffers: they are sent as they are, with no decoding or re-encoding. */
+  read(group: string, field: string): Promise<{ gen: string | null; value: Buffer | null }>;
+  fill(group: string, field: string, value: Buffer, gen: string | null, ttlSec: number): Promise<void>;
   invalidate(group: string): Promise<void>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlSec: number): Promise<void>;

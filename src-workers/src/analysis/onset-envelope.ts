@@ -1,4 +1,5 @@
 import type { AnalysisContext } from '../context';
+import { drumBandLevels, drumBands, drumOnsets } from './rhythm-drums';
 
 /** Standard shared STFT for onset/timbre work (see context.ts). */
 export const ONSET_FFT = 1024;
@@ -20,6 +21,9 @@ export type OnsetEnvelope = {
   high: Float32Array;
   /** Sum of the bands, each weighted by 1/bins so that no band dominates by width. */
   total: Float32Array;
+  /** Level-based kick and snare onset functions (rhythm-drums.ts): where the loud drums fall. */
+  kick: Float32Array;
+  snare: Float32Array;
   /** Frame energy in dB re the loudest frame (-120 for silent frames). */
   energyDb: Float32Array;
   /** Peak magnitude of the spectrogram; 0 for digital silence. */
@@ -88,7 +92,11 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
   const high = new Float32Array(frames);
   const total = new Float32Array(frames);
   const energyDb = new Float32Array(frames).fill(-120);
-  if (peak === 0) return { rate, frames, low, mid, high, total, energyDb, peak, noiseFlatness: 0 };
+  const drumLevels = { kick: new Float32Array(frames), body: new Float32Array(frames), crack: new Float32Array(frames) };
+  if (peak === 0) {
+    const { kick, body: snare } = drumLevels;
+    return { rate, frames, low, mid, high, total, kick, snare, energyDb, peak, noiseFlatness: 0 };
+  }
 
   const bank = bankFor(bins, binHz);
   const { bandOf, count, lowEnd, midEnd } = bank;
@@ -102,6 +110,7 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
   const noise = { from: Math.round(NOISE_LOW_HZ / binHz), to: Math.min(bins, Math.round(NOISE_HIGH_HZ / binHz)) };
   let flatSum = 0;
   let flatWeight = 0;
+  const drumBank = drumBands(bins, binHz);
   for (let f = 0; f < frames; f++) {
     const base = f * bins;
     sums.fill(0);
@@ -120,6 +129,7 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
       high[f] = positiveDiff(cur, prev, midEnd, count);
     }
     prev.set(cur);
+    drumBandLevels(magnitudes, base, drumBank, f, drumLevels);
     if (f % NOISE_FRAME_STEP === 0 && noise.to > noise.from) {
       const band = bandFlatness(magnitudes, base + noise.from, base + noise.to);
       flatSum += band.flatness * band.energy;
@@ -138,7 +148,8 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
     if (energy[f] > 0) energyDb[f] = Math.max(-120, 10 * Math.log10(energy[f] / maxEnergy));
   }
   const noiseFlatness = flatWeight > 0 ? flatSum / flatWeight : 0;
-  return { rate, frames, low, mid, high, total, energyDb, peak, noiseFlatness };
+  const { kick, snare } = drumOnsets(drumLevels);
+  return { rate, frames, low, mid, high, total, kick, snare, energyDb, peak, noiseFlatness };
 }
 
 /** Band over which drum noise is told from the partials of pitched sounds. */

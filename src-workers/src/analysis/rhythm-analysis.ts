@@ -1,4 +1,5 @@
 import type { AnalysisContext } from '../context';
+import { backbeat } from './rhythm-backbeat';
 import { type OnsetEnvelope, onsetEnvelope, sharpenOnsets } from './onset-envelope';
 import { barFit } from './rhythm-length';
 import {
@@ -27,6 +28,8 @@ const LENGTH_SUPPORT = 0.2;
 /** High-band flatness at which drums start to count, and the span over which they reach full weight. */
 const NOISE_FLAT_MIN = 0.1;
 const NOISE_FLAT_SPAN = 0.15;
+/** Score (log units) for a perfect kick/snare alternation on the beats. */
+const BACKBEAT_WEIGHT = 1.5;
 /** Highest harmonic frequency used to pin a tempo down precisely. */
 const REFINE_MAX_HZ = 10;
 
@@ -38,6 +41,8 @@ export type TempoHypothesis = {
   subdivision: number;
   /** Support from the file length holding a whole number of bars. */
   length: number;
+  /** Support from kick and snare alternating on the beats (rhythm-backbeat.ts). */
+  backbeat: number;
   score: number;
 };
 
@@ -135,8 +140,8 @@ function analyse(ctx: AnalysisContext): RhythmAnalysis {
   // The hi-hat cue only means something when the high band holds drums: noise, not the upper
   // partials of pitched instruments (whose onsets just repeat the notes' rhythm). Flatness of
   // white noise's periodogram is e^-γ ≈ 0.56; partials spaced wider than a bin give < 0.1.
-  const drumWeight =
-    clamp01((tatum.clarity - 0.2) / 0.3) * clamp01((env.noiseFlatness - NOISE_FLAT_MIN) / NOISE_FLAT_SPAN);
+  const drumPresence = clamp01((env.noiseFlatness - NOISE_FLAT_MIN) / NOISE_FLAT_SPAN);
+  const drumWeight = clamp01((tatum.clarity - 0.2) / 0.3) * drumPresence;
   const hypotheses: TempoHypothesis[] = [];
   for (const seed of seeds) {
     if (seed < MIN_BPM * 0.98 || seed > MAX_BPM * 1.02) continue;
@@ -147,13 +152,15 @@ function analyse(ctx: AnalysisContext): RhythmAnalysis {
     const subdivision = tatum.hz > 0 ? drumWeight * subdivisionFit(tatum.hz / (bpm / 60)) : 0;
     const fits = barFit(ctx.durationSec, bpm, 4) ?? barFit(ctx.durationSec, bpm, 3);
     const length = fits ? LENGTH_SUPPORT : 0;
+    const bb = drumPresence * BACKBEAT_WEIGHT * backbeat(env.kick, env.snare, first, last, env.rate, bpm).alternation;
     hypotheses.push({
       bpm,
       salience,
       prior,
       subdivision,
       length,
-      score: salience + prior + subdivision + length,
+      backbeat: bb,
+      score: salience + prior + subdivision + length + bb,
     });
   }
   hypotheses.sort((a, b) => b.score - a.score);

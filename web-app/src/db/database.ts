@@ -1,5 +1,6 @@
 import type { AnalysisResult } from '@samplemind/contract';
 import { Dexie, type EntityTable, type Table } from 'dexie';
+import { installChangeTracking } from './change-tracking';
 import { MIGRATIONS } from './migrations';
 import type {
   BlobRow,
@@ -39,6 +40,7 @@ export function openDb(name = DB_NAME): SampleMindDb {
     const version = db.version(migration.version).stores(migration.stores);
     if (migration.upgrade) version.upgrade(migration.upgrade);
   }
+  installChangeTracking(db);
   return db;
 }
 

@@ -21,6 +21,11 @@ async function main() {
         out.textContent = `seeded ${done} / ${n}`;
       },
     });
+    // Leave the library as the app would after a first open: with a current index snapshot.
+    const { loadLibrary } = await import('../state/load-library');
+    const { saveSnapshot } = await import('../state/index-snapshot');
+    const { currentGeneration } = await import('../db/change-tracking');
+    await saveSnapshot(db, await loadLibrary(db), currentGeneration());
     db.close();
     out.textContent = `seeded ${n} samples in ${Math.round(ms)} ms`;
   }

@@ -44,8 +44,8 @@ export function exportRecords(index: LibraryIndex, fileIds: number[]): ExportRec
         loop: index.loop[r] < 0 ? null : index.loop[r] === 1,
         favourite: index.favourite[r] === 1,
         tags: (index.tags[r] ?? []).map((t) => index.tagName(t)),
-        contentHash: index.hash[r],
-        error: index.error[r],
+        contentHash: index.hash[r] || null,
+        error: index.error[r] || null,
       },
     ];
   });

@@ -5,8 +5,8 @@ import { describeStorageError, isQuotaError } from '../db/storage-errors';
 import type { FileRow, QueueRow } from '../db/types';
 import type { LibraryIndex } from '../state/library-index';
 import { type FileAccess, SourceUnavailable } from './file-access';
-import { contentHash } from './hash';
 import { type ImportProgress, RateMeter } from './progress';
+import { type Reader, type ReadResult, readHere } from './reader';
 import { summarise } from './summarise';
 
 export type PoolLike = Pick<EnginePool, 'submit' | 'pause' | 'resume' | 'cancelAll' | 'stats'>;
@@ -33,7 +33,8 @@ export type ImporterDeps = {
   poolSize: number;
   /** Keep a copy of files that have no handle (needed to resume, re-analyse and play them later). */
   keepBlobs?: boolean;
-  hash?: (bytes: Uint8Array) => Promise<string>;
+  /** Reads a file and computes its content hash (the app does it in a worker). */
+  read?: Reader;
   onChange: () => void;
   onError: (message: string) => void;
   flushMs?: number;
@@ -45,7 +46,11 @@ type Outcome =
   | { id: number; hash: string; kind: 'known'; result: AnalysisResult }
   | { id: number; hash: string | null; kind: 'error'; error: AnalysisError };
 
-const REGISTER_CHUNK = 500;
+// Small transactions with a yield between them: each one's structured cloning stays well under a
+// long task (50 ms), even for thousands of dropped files.
+const REGISTER_CHUNK = 100;
+const WRITE_CHUNK = 25;
+const yieldToEventLoop = () => new Promise((r) => setTimeout(r, 0));
 const FLUSH_AT = 100;
 
 /**
@@ -68,14 +73,14 @@ export class Importer {
   private rate = new RateMeter();
   private session = { total: 0, done: 0, failed: 0, startedAt: null as number | null, finishedAt: null as number | null };
   private readonly now: () => number;
-  private readonly hash: (bytes: Uint8Array) => Promise<string>;
+  private readonly read: Reader;
   private idleWaiters: (() => void)[] = [];
   /** Files the user asked to analyse again: the "already analysed" shortcut is skipped once. */
   private forced = new Set<number>();
 
   constructor(private readonly deps: ImporterDeps) {
     this.now = deps.now ?? (() => performance.now());
-    this.hash = deps.hash ?? contentHash;
+    this.read = deps.read ?? readHere;
   }
 
   get index(): LibraryIndex {
@@ -116,6 +121,7 @@ export class Importer {
     }
     const ids: number[] = [];
     for (let i = 0; i < fresh.length; i += REGISTER_CHUNK) {
+      if (i) await yieldToEventLoop();
       ids.push(...(await this.register(fresh.slice(i, i + REGISTER_CHUNK))));
     }
     // The same path dropped again: re-analyse only when the file changed.
@@ -344,10 +350,9 @@ export class Importer {
     const { access, index, pool, db } = this.deps;
     let hash: string | null = null;
     try {
-      let bytes: Uint8Array;
+      let file: ReadResult;
       try {
-        const blob = await access.blob(id);
-        bytes = new Uint8Array(await blob.arrayBuffer());
+        file = await this.read(await access.blob(id));
       } catch (err) {
         if (err instanceof SourceUnavailable && err.needsPermission) {
           this.blocked.push(id);
@@ -358,7 +363,7 @@ export class Importer {
         this.push({ id, hash, kind: 'error', error: { code: 'unreadable', message } });
         return;
       }
-      hash = await this.hash(bytes);
+      hash = file.hash;
       if (!this.forced.delete(id) && index.hasHash(hash)) {
         const known = await db.samples.get([hash, ANALYSER_VERSION]);
         if (known) {
@@ -371,7 +376,7 @@ export class Importer {
         return;
       }
       const row = index.rowOfFile(id);
-      const job = pool.submit(bytes.buffer as ArrayBuffer, {
+      const job = pool.submit(file.bytes, {
         path: row >= 0 ? index.path[row] : undefined,
         contentHash: hash,
       });
@@ -415,11 +420,11 @@ export class Importer {
     try {
       await db.transaction('rw', [db.files, db.samples, db.vectors, db.queue], async () => {
         await db.files.bulkUpdate(patches);
-        if (results.length) {
-          await db.samples.bulkPut(results);
-          await db.vectors.bulkPut(
-            results.map((r) => ({ contentHash: r.contentHash, v: Float32Array.from(r.features) })),
-          );
+        // Awaiting each slice lets the event loop run between them (the transaction stays open).
+        for (let i = 0; i < results.length; i += WRITE_CHUNK) {
+          const part = results.slice(i, i + WRITE_CHUNK);
+          await db.samples.bulkPut(part);
+          await db.vectors.bulkPut(part.map((r) => ({ contentHash: r.contentHash, v: Float32Array.from(r.features) })));
         }
         await db.queue.bulkDelete(items.map((o) => o.id));
       });

@@ -16,10 +16,15 @@ const itemOf = (file: File, path: string, folderId: number | null, handle?: File
   ...(handle ? { handle } : {}),
 });
 
-/** From <input type=file> (with or without webkitdirectory). */
-export function itemsFromFiles(files: Iterable<File>): ImportItem[] {
+/**
+ * From <input type=file> (with or without webkitdirectory). Reading a disk-backed File's size and
+ * date costs a little main-thread time each, so thousands are read in slices with yields between.
+ */
+export async function itemsFromFiles(files: Iterable<File>, slice = 250): Promise<ImportItem[]> {
   const out: ImportItem[] = [];
+  let n = 0;
   for (const f of files) {
+    if (++n % slice === 0) await new Promise((r) => setTimeout(r, 0));
     const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath;
     if (rel && !isAudioName(f.name)) continue;
     out.push(itemOf(f, rel || f.name, null));

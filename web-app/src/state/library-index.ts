@@ -12,11 +12,36 @@ export const EDITED = { bpm: 1, key: 2, type: 4 } as const;
 const TYPE_CODE = new Map<string, number>(SAMPLE_TYPES.map((t, i) => [t, i]));
 export const typeCode = (t: SampleType | null | undefined): number => (t ? (TYPE_CODE.get(t) ?? NO_TYPE) : NO_TYPE);
 
+type Typed = Int32Array | Uint8Array | Int8Array | Float32Array | Float64Array;
+
+/** The typed columns, by name: growing, moving rows and snapshots iterate over this list. */
+export const TYPED_COLUMNS = [
+  ['fileId', Int32Array],
+  ['status', Uint8Array],
+  ['type', Int8Array],
+  ['bpm', Float32Array],
+  ['key', Int8Array],
+  ['mType', Int8Array],
+  ['mBpm', Float32Array],
+  ['mKey', Int8Array],
+  ['duration', Float32Array],
+  ['lufs', Float32Array],
+  ['root', Float32Array],
+  ['addedAt', Float64Array],
+  ['loop', Int8Array],
+  ['favourite', Uint8Array],
+  ['edited', Uint8Array],
+  ['folderId', Int32Array],
+] as const;
+export type TypedColumn = (typeof TYPED_COLUMNS)[number][0];
+
+export const STRING_COLUMNS = ['name', 'path', 'search', 'hash', 'error'] as const;
+
 /**
  * The browser's working set: one row per file, columnar typed arrays of exactly the fields that
- * are filtered, sorted and shown in the table. Loaded once at open from the compact file rows
- * (never from the analysis records), patched in place as imports and edits land, so every query
- * is a linear scan over typed arrays.
+ * are filtered, sorted and shown in the table. Loaded at open from a snapshot or the compact file
+ * rows (never from the analysis records), patched in place as imports and edits land, so every
+ * query is a linear scan over typed arrays.
  */
 export class LibraryIndex {
   size = 0;
@@ -29,9 +54,14 @@ export class LibraryIndex {
 
   fileId = new Int32Array(0);
   status = new Uint8Array(0);
+  /** Effective values: the user's edit where there is one, else the measured one. */
   type = new Int8Array(0);
   bpm = new Float32Array(0);
   key = new Int8Array(0);
+  /** Measured values (what analysis said), kept to re-derive when edits change. */
+  mType = new Int8Array(0);
+  mBpm = new Float32Array(0);
+  mKey = new Int8Array(0);
   duration = new Float32Array(0);
   lufs = new Float32Array(0);
   root = new Float32Array(0);
@@ -43,12 +73,14 @@ export class LibraryIndex {
   folderId = new Int32Array(0);
 
   name: string[] = [];
+  /** Relative path (includes the name). */
   path: string[] = [];
-  /** Lower-cased name + path + tag names, for text search. */
+  /** Lower-cased path + tag names, for text search. */
   search: string[] = [];
-  hash: (string | null)[] = [];
-  error: (string | null)[] = [];
-  summary: (SampleSummary | null)[] = [];
+  /** Content hash, '' when not hashed yet. */
+  hash: string[] = [];
+  /** Error message, '' when none. */
+  error: string[] = [];
   edits: (EditRow | null)[] = [];
   tags: (number[] | null)[] = [];
 
@@ -58,26 +90,21 @@ export class LibraryIndex {
   /** collection id -> file ids in it. */
   collections = new Map<number, Set<number>>();
 
+  private col(name: TypedColumn): Typed {
+    return this[name];
+  }
+
   private grow(min: number) {
     const cap = Math.max(min, Math.ceil(this.fileId.length * 1.5), 1024);
-    const re = <T extends Int32Array | Uint8Array | Int8Array | Float32Array | Float64Array>(a: T): T => {
-      const next = new (a.constructor as new (n: number) => T)(cap);
-      next.set(a);
-      return next;
-    };
-    this.fileId = re(this.fileId);
-    this.status = re(this.status);
-    this.type = re(this.type);
-    this.bpm = re(this.bpm);
-    this.key = re(this.key);
-    this.duration = re(this.duration);
-    this.lufs = re(this.lufs);
-    this.root = re(this.root);
-    this.addedAt = re(this.addedAt);
-    this.loop = re(this.loop);
-    this.favourite = re(this.favourite);
-    this.edited = re(this.edited);
-    this.folderId = re(this.folderId);
+    for (const [name, Ctor] of TYPED_COLUMNS) {
+      const next = new Ctor(cap);
+      next.set(this.col(name) as never);
+      (this as unknown as Record<string, Typed>)[name] = next;
+    }
+  }
+
+  reserve(n: number): void {
+    if (this.size + n > this.fileId.length) this.grow(this.size + n);
   }
 
   /** Takes over another index's rows (after a bulk change such as a library import). */
@@ -90,8 +117,17 @@ export class LibraryIndex {
     Object.assign(this, other, versions);
   }
 
-  reserve(n: number): void {
-    if (this.size + n > this.fileId.length) this.grow(this.size + n);
+  /** Rebuilds the maps derived from the columns (after loading a snapshot). */
+  reindex(): void {
+    this.rowOf.clear();
+    this.hashCount.clear();
+    for (let r = 0; r < this.size; r++) {
+      this.rowOf.set(this.fileId[r], r);
+      const h = this.hash[r];
+      if (h) this.hashCount.set(h, (this.hashCount.get(h) ?? 0) + 1);
+    }
+    this.touch(true);
+    this.contentVersion++;
   }
 
   rowOfFile(fileId: number): number {
@@ -112,6 +148,10 @@ export class LibraryIndex {
     return out;
   }
 
+  hasHash(hash: string): boolean {
+    return this.hashCount.has(hash);
+  }
+
   setTagNames(tags: Iterable<{ id?: number; name: string }>): void {
     this.tagNames = new Map([...tags].map((t) => [t.id!, t.name]));
     for (let r = 0; r < this.size; r++) if (this.tags[r]) this.search[r] = this.searchText(r);
@@ -126,6 +166,13 @@ export class LibraryIndex {
     return [...this.tagNames].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Map of relative path -> file id, for recognising files dropped or scanned again. */
+  pathMap(): Map<string, number> {
+    const m = new Map<string, number>();
+    for (let r = 0; r < this.size; r++) m.set(this.path[r], this.fileId[r]);
+    return m;
+  }
+
   /** Adds or replaces a file row. */
   upsertFile(file: FileRow, edit?: EditRow | null): number {
     const id = file.id!;
@@ -137,20 +184,20 @@ export class LibraryIndex {
       this.fileId[row] = id;
       this.edits[row] = null;
       this.tags[row] = null;
-      this.hash[row] = null;
+      this.hash[row] = '';
     }
-    if (this.hash[row] !== file.contentHash || this.summary[row] !== file.summary) this.contentVersion++;
-    this.setHash(row, file.contentHash);
+    this.setHash(row, file.contentHash ?? '');
     this.name[row] = file.name;
     this.path[row] = file.path;
     this.status[row] = STATUS[file.status];
     this.addedAt[row] = file.addedAt;
     this.folderId[row] = file.folderId ?? -1;
-    this.error[row] = file.error ? file.error.message : null;
-    this.summary[row] = file.summary;
+    this.error[row] = file.error?.message ?? '';
+    this.setMeasured(row, file.summary);
     if (edit !== undefined) this.edits[row] = edit;
     this.derive(row);
     this.touch(true);
+    this.contentVersion++;
     return row;
   }
 
@@ -159,26 +206,15 @@ export class LibraryIndex {
     const row = this.rowOf.get(fileId);
     if (row === undefined) return;
     if (patch.contentHash !== undefined || patch.summary !== undefined) this.contentVersion++;
-    if (patch.contentHash !== undefined) this.setHash(row, patch.contentHash);
+    if (patch.contentHash !== undefined) this.setHash(row, patch.contentHash ?? '');
     if (patch.name !== undefined) this.name[row] = patch.name;
     if (patch.path !== undefined) this.path[row] = patch.path;
     if (patch.status !== undefined) this.status[row] = STATUS[patch.status];
     if (patch.folderId !== undefined) this.folderId[row] = patch.folderId ?? -1;
-    if (patch.error !== undefined) this.error[row] = patch.error ? patch.error.message : null;
-    if (patch.summary !== undefined) this.summary[row] = patch.summary;
+    if (patch.error !== undefined) this.error[row] = patch.error?.message ?? '';
+    if (patch.summary !== undefined) this.setMeasured(row, patch.summary);
     this.derive(row);
     this.touch(true);
-  }
-
-  hasHash(hash: string): boolean {
-    return this.hashCount.has(hash);
-  }
-
-  /** Map of relative path -> file id, for recognising files dropped or scanned again. */
-  pathMap(): Map<string, number> {
-    const m = new Map<string, number>();
-    for (let r = 0; r < this.size; r++) m.set(this.path[r], this.fileId[r]);
-    return m;
   }
 
   applyEdit(fileId: number, edit: EditRow | null): void {
@@ -193,22 +229,17 @@ export class LibraryIndex {
   remove(fileIds: Iterable<number>): void {
     const gone = new Set(fileIds);
     let w = 0;
-    this.rowOf.clear();
-    this.hashCount.clear();
     for (let r = 0; r < this.size; r++) {
       if (gone.has(this.fileId[r])) continue;
       if (w !== r) this.moveRow(r, w);
-      this.rowOf.set(this.fileId[w], w);
-      const h = this.hash[w];
-      if (h) this.hashCount.set(h, (this.hashCount.get(h) ?? 0) + 1);
       w++;
     }
-    for (const arr of [this.name, this.path, this.search, this.hash, this.error, this.summary, this.edits, this.tags]) {
-      arr.length = w;
-    }
+    for (const name of STRING_COLUMNS) this[name].length = w;
+    this.edits.length = w;
+    this.tags.length = w;
     this.size = w;
     for (const members of this.collections.values()) for (const id of gone) members.delete(id);
-    this.touch(true);
+    this.reindex();
   }
 
   setCollectionMembers(collectionId: number, fileIds: Iterable<number>): void {
@@ -217,33 +248,16 @@ export class LibraryIndex {
   }
 
   private moveRow(from: number, to: number) {
-    const typed = [
-      this.fileId,
-      this.status,
-      this.type,
-      this.bpm,
-      this.key,
-      this.duration,
-      this.lufs,
-      this.root,
-      this.addedAt,
-      this.loop,
-      this.favourite,
-      this.edited,
-      this.folderId,
-    ];
-    for (const a of typed) a[to] = a[from];
-    this.name[to] = this.name[from];
-    this.path[to] = this.path[from];
-    this.search[to] = this.search[from];
-    this.hash[to] = this.hash[from];
-    this.error[to] = this.error[from];
-    this.summary[to] = this.summary[from];
+    for (const [name] of TYPED_COLUMNS) {
+      const a = this.col(name);
+      a[to] = a[from];
+    }
+    for (const name of STRING_COLUMNS) this[name][to] = this[name][from];
     this.edits[to] = this.edits[from];
     this.tags[to] = this.tags[from];
   }
 
-  private setHash(row: number, hash: string | null) {
+  private setHash(row: number, hash: string) {
     const old = this.hash[row];
     if (old === hash) return;
     if (old) {
@@ -255,22 +269,31 @@ export class LibraryIndex {
     this.hash[row] = hash;
   }
 
+  private setMeasured(row: number, s: SampleSummary | null) {
+    this.mType[row] = typeCode(s?.type);
+    this.mBpm[row] = s?.bpm ?? Number.NaN;
+    this.mKey[row] = s ? keyCode(s.tonic, s.scale) : NO_KEY;
+    this.duration[row] = s ? s.durationSec : Number.NaN;
+    this.lufs[row] = s?.lufs ?? Number.NaN;
+    this.root[row] = s?.rootNote ?? Number.NaN;
+    this.loop[row] = s ? (s.isLoop ? 1 : 0) : -1;
+  }
+
   /** Effective values = the user's edit where there is one, else what analysis measured. */
   private derive(row: number) {
-    const s = this.summary[row];
     const e = this.edits[row];
     let edited = 0;
-    let type = typeCode(s?.type);
+    let type = this.mType[row];
     if (e?.type) {
       type = typeCode(e.type);
       edited |= EDITED.type;
     }
-    let bpm = s?.bpm ?? Number.NaN;
+    let bpm = this.mBpm[row];
     if (e && e.bpm !== undefined) {
       bpm = e.bpm ?? Number.NaN;
       edited |= EDITED.bpm;
     }
-    let key = s ? keyCode(s.tonic, s.scale) : NO_KEY;
+    let key = this.mKey[row];
     if (e && e.key !== undefined) {
       key = e.key ? keyCode(e.key.tonic, e.key.scale) : NO_KEY;
       edited |= EDITED.key;
@@ -278,10 +301,6 @@ export class LibraryIndex {
     this.type[row] = type;
     this.bpm[row] = bpm;
     this.key[row] = key;
-    this.duration[row] = s ? s.durationSec : Number.NaN;
-    this.lufs[row] = s?.lufs ?? Number.NaN;
-    this.root[row] = s?.rootNote ?? Number.NaN;
-    this.loop[row] = s ? (s.isLoop ? 1 : 0) : -1;
     this.favourite[row] = e?.favourite ? 1 : 0;
     this.edited[row] = edited;
     this.tags[row] = e?.tags?.length ? e.tags : null;
@@ -294,7 +313,7 @@ export class LibraryIndex {
     return `${this.path[row]}${tagText}`.toLowerCase();
   }
 
-  private touch(sortKeysChanged: boolean) {
+  touch(sortKeysChanged: boolean): void {
     this.version++;
     if (sortKeysChanged) this.sortVersion++;
   }

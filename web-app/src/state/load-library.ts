@@ -1,5 +1,6 @@
 import type { SampleMindDb } from '../db/database';
 import type { EditRow } from '../db/types';
+import { loadSnapshot } from './index-snapshot';
 import { LibraryIndex } from './library-index';
 
 /**
@@ -30,4 +31,20 @@ export async function loadLibrary(db: SampleMindDb): Promise<LibraryIndex> {
   }
   for (const [id, list] of members) index.setCollectionMembers(id, list);
   return index;
+}
+
+/** Opens the library: from the snapshot when it is current, else from the rows (and says which). */
+export async function openLibrary(
+  db: SampleMindDb,
+  options: { rebuild?: boolean } = {},
+): Promise<{ index: LibraryIndex; source: 'snapshot' | 'rows' }> {
+  if (!options.rebuild) {
+    try {
+      const index = await loadSnapshot(db);
+      if (index) return { index, source: 'snapshot' };
+    } catch {
+      // A damaged snapshot is only a cache: fall back to the rows.
+    }
+  }
+  return { index: await loadLibrary(db), source: 'rows' };
 }

@@ -45,7 +45,7 @@ export function DetailPanel() {
   const { index } = store;
   const id = store.focus;
   const r = id === null ? -1 : index.rowOfFile(id);
-  const hash = r >= 0 ? index.hash[r] : null;
+  const hash = r >= 0 ? index.hash[r] || null : null;
   const sample = useSample(r >= 0 && index.status[r] === STATUS.done ? hash : null);
   if (r < 0 || id === null) return <div className="panel-empty muted">Select a sample to see everything about it.</div>;
 

@@ -13,9 +13,9 @@ export function fmtDuration(sec: number): string {
 export const fmtNum = (x: number, digits = 1) => (Number.isNaN(x) ? '' : x.toFixed(digits));
 export const fmtPct = (x: number) => `${Math.round(x * 100)} %`;
 
-export function fmtDate(ms: number): string {
-  return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-}
+// One formatter for all rows: building an Intl formatter per call costs ~0.1 ms.
+const DATE = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+export const fmtDate = (ms: number): string => DATE.format(ms);
 
 export function fmtEta(sec: number | null): string {
   if (sec === null) return '…';

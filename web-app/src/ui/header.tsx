@@ -8,7 +8,7 @@ import { useStore } from './use-store';
 
 export async function importFiles(store: AppStore, files: File[]) {
   if (!store.importer || !files.length) return;
-  await store.guard('Adding files failed', () => store.importer!.add(itemsFromFiles(files)));
+  await store.guard('Adding files failed', async () => store.importer!.add(await itemsFromFiles(files)));
 }
 
 export async function pickFolder(store: AppStore, fallback: HTMLInputElement | null) {

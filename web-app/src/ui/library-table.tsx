@@ -180,7 +180,7 @@ export function LibraryTable() {
                   <div className="t-cell c-span muted">analysing…</div>
                 ) : status === STATUS.error ? (
                   <div className="t-cell c-span error-text" data-testid="row-error">
-                    {index.error[r] ?? 'analysis failed'}
+                    {index.error[r] || 'analysis failed'}
                   </div>
                 ) : (
                   <>

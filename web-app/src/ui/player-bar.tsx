@@ -11,7 +11,7 @@ export function PlayerBar() {
   const { index } = store;
   const id = player.state.fileId ?? store.focus;
   const r = id === null ? -1 : index.rowOfFile(id);
-  const sample = useSample(r >= 0 && index.status[r] === STATUS.done ? index.hash[r] : null);
+  const sample = useSample(r >= 0 && index.status[r] === STATUS.done ? index.hash[r] || null : null);
   const playing = player.state.isPlaying;
   return (
     <footer className="player" data-testid="player" data-playing={playing ? '1' : '0'}>

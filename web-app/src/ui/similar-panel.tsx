@@ -13,7 +13,7 @@ export function SimilarPanel() {
   const player = usePlayer();
   const { index } = store;
   const r = store.focus === null ? -1 : index.rowOfFile(store.focus);
-  const hash = r >= 0 ? index.hash[r] : null;
+  const hash = r >= 0 ? index.hash[r] || null : null;
   const [weights, setWeights] = useState<AspectWeights>(DEFAULT_WEIGHTS);
   const [found, setFound] = useState<{ neighbours: Neighbour[]; ms: number; roundTripMs: number } | null>(null);
   const [busy, setBusy] = useState(false);

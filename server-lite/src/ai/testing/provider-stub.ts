@@ -36,6 +36,8 @@ export type StubRequest = ParsedRequest & {
   authOk: boolean;
   /** Header names received (values withheld; tests compare keys through authOk). */
   headerNames: string[];
+  /** The JSON body as sent. */
+  body: Record<string, unknown>;
   /** performance.now() when the request arrived / when the answer was complete. */
   receivedAt: number;
   finishedAt?: number;
@@ -159,6 +161,7 @@ export async function startProviderStub(options: StubOptions = {}): Promise<Prov
       path: url.pathname,
       authOk: authOk(provider, req.headers, url.searchParams, keys[provider]),
       headerNames: Object.keys(req.headers),
+      body,
       receivedAt,
     };
     requests.push(record);

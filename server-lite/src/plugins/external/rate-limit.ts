@@ -17,7 +17,10 @@ function storeOver(counters: () => Counters) {
         const r = c.incrSync(`${this.prefix}:${key}`, timeWindow);
         return cb(null, { current: r.count, ttl: r.ttlMs });
       }
-      c.incr(`${this.prefix}:${key}`, timeWindow).then((r) => cb(null, { current: r.count, ttl: r.ttlMs }), cb);
+      c.incr(`${this.prefix}:${key}`, timeWindow).then(
+        (r) => cb(null, { current: r.count, ttl: r.ttlMs }),
+        cb,
+      );
     }
     child(routeOptions: { routeInfo?: { method?: string; url?: string } }) {
       const r = routeOptions.routeInfo;

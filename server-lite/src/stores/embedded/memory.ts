@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { LRUCache } from 'lru-cache';
 import type { Cache, Counters, Pokes } from '../types';
 
-type Group = { gen: string; fields: Map<string, { value: string; expires: number }> };
+type Group = { gen: string; fields: Map<string, { value: Buffer; expires: number }> };
 
 /** In-process cache: an LRU of per-user groups. Reads and fills are synchronous, so fills never race. */
 export class MemoryCache implements Cache {
@@ -24,7 +24,7 @@ export class MemoryCache implements Cache {
     return { gen: g.gen, value: e.value };
   }
 
-  async fill(group: string, field: string, value: string, gen: string | null, ttlSec: number) {
+  async fill(group: string, field: string, value: Buffer, gen: string | null, ttlSec: number) {
     let g = this.groups.get(group);
     if ((g?.gen ?? null) !== gen) return;
     if (!g) {

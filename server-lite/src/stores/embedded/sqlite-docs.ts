@@ -7,7 +7,7 @@ import type { CollectionDoc, SampleDoc } from '../../sync/model';
 import { liveElements } from '../../sync/model';
 import { type BatchState, touchedEntity } from '../../sync/reduce';
 import type { DocumentStore, ListPage, PullPage, SessionRecord, UserRecord } from '../types';
-import { filterSql, SCHEMA, SORT_COLUMN } from './sqlite-schema';
+import { filterSql, SCHEMA, SORT_COLUMN, TEXT_INDEX_MAX_CANDIDATES, textIndexable } from './sqlite-schema';
 
 type UserRow = {
   id: string;
@@ -44,6 +44,26 @@ export class SqliteDocumentStore implements DocumentStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Files written before the search index existed: fill it once.
+    if (!this.db.prepare('SELECT 1 FROM samples_fts LIMIT 1').get()) {
+      this.db.exec('INSERT INTO samples_fts (rowid, search) SELECT rowid, search FROM samples WHERE visible = 1');
+    }
+    this.analyze();
+  }
+
+  private writesSinceAnalyze = 0;
+  private rowsAtAnalyze = 0;
+
+  /**
+   * Refreshes the planner's statistics (sampled, so cheap). Without them SQLite may pick the index
+   * of a filter column and sort the whole library instead of walking the sort index: measured 9x
+   * slower for a BPM filter on a 2,000-sample library.
+   */
+  private analyze(): void {
+    this.db.exec('PRAGMA analysis_limit = 1000; ANALYZE;');
+    this.stmts.clear();
+    this.writesSinceAnalyze = 0;
+    this.rowsAtAnalyze = (this.db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
   }
 
   private st(sql: string): Database.Statement {
@@ -130,6 +150,19 @@ export class SqliteDocumentStore implements DocumentStore {
     this.st('UPDATE sessions SET revoked = 1 WHERE id = ?').run(id);
   }
 
+  /**
+   * Rare terms: the few rowids the trigram index finds (the query then touches only those). Common
+   * terms (or no index use possible): null, and LIKE filters while walking the sort order.
+   */
+  private textCandidates(q: string | undefined): number[] | null {
+    if (!textIndexable(q?.toLowerCase())) return null;
+    const rows = this.st('SELECT rowid FROM samples_fts WHERE search LIKE ? LIMIT ?').all(
+      `%${q!.toLowerCase()}%`,
+      TEXT_INDEX_MAX_CANDIDATES + 1,
+    ) as { rowid: number }[];
+    return rows.length > TEXT_INDEX_MAX_CANDIDATES ? null : rows.map((r) => r.rowid);
+  }
+
   async listSamples(
     userId: string,
     q: {
@@ -143,7 +176,7 @@ export class SqliteDocumentStore implements DocumentStore {
     const col = SORT_COLUMN[field];
     const params: unknown[] = [userId];
     let sql = `SELECT s.${col} AS sv, s.id, s.summary FROM samples s WHERE s.user_id = ? AND s.visible = 1`;
-    sql += filterSql(q.filters, params);
+    sql += filterSql(q.filters, params, this.textCandidates(q.filters.q));
     if (q.after) {
       const op = desc ? '<' : '>';
       sql += ` AND (s.${col} ${op} ? OR (s.${col} = ? AND s.id ${op} ?))`;
@@ -175,7 +208,7 @@ export class SqliteDocumentStore implements DocumentStore {
     const params: unknown[] = [userId, ...ids];
     const sql = `SELECT s.id, s.summary FROM samples s WHERE s.user_id = ? AND s.visible = 1 AND s.id IN (${ids
       .map(() => '?')
-      .join(',')})${filterSql(filters, params)}`;
+      .join(',')})${filterSql(filters, params, this.textCandidates(filters.q))}`;
     const rows = this.st(sql).all(...params) as { id: string; summary: string }[];
     const byId = new Map(rows.map((r) => [r.id, r.summary]));
     return ids.filter((id) => byId.has(id)).map((id) => JSON.parse(byId.get(id)!) as SampleSummary);
@@ -242,10 +275,14 @@ export class SqliteDocumentStore implements DocumentStore {
         ).run(userId, clientId, state.clients.get(clientId));
       }
       const clients: Record<string, number> = {};
-      for (const [c, n] of state.clients) if (c !== '' && n > 0) clients[c] = n;
+      for (const [c, n] of state.clients) if (n > 0) clients[c] = n;
       return { ...outcome, clients, samples: state.samples };
     });
-    return run.immediate();
+    const out = run.immediate();
+    this.writesSinceAnalyze += out.changedSamples.size + out.changedCollections.size;
+    // Again whenever the data may have doubled since the last time.
+    if (this.writesSinceAnalyze >= Math.max(200, this.rowsAtAnalyze)) this.analyze();
+    return out;
   }
 
   private writeSample(userId: string, doc: SampleDoc, seq: number): void {
@@ -283,6 +320,11 @@ export class SqliteDocumentStore implements DocumentStore {
     this.st('DELETE FROM sample_tags WHERE user_id = ? AND sample_id = ?').run(userId, doc.id);
     const ins = this.st('INSERT OR IGNORE INTO sample_tags (user_id, tag, sample_id) VALUES (?, ?, ?)');
     for (const tag of row.tags) ins.run(userId, tag, doc.id);
+    const { rowid } = this.st('SELECT rowid FROM samples WHERE user_id = ? AND id = ?').get(userId, doc.id) as {
+      rowid: number;
+    };
+    this.st('DELETE FROM samples_fts WHERE rowid = ?').run(rowid);
+    if (row.visible) this.st('INSERT INTO samples_fts (rowid, search) VALUES (?, ?)').run(rowid, row.search);
   }
 
   private writeCollection(userId: string, doc: CollectionDoc, seq: number): void {

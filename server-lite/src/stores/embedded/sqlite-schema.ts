@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS sync_clients (
   PRIMARY KEY (user_id, client_id));
 CREATE TABLE IF NOT EXISTS user_seq (user_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS vector_outbox (user_id TEXT NOT NULL, sample_id TEXT NOT NULL, PRIMARY KEY (user_id, sample_id));
+-- Substring search without scanning the library: trigram index over samples.search (rowid = samples.rowid).
+CREATE VIRTUAL TABLE IF NOT EXISTS samples_fts USING fts5(search, tokenize = 'trigram');
 `;
 
 export const SORT_COLUMN: Record<string, string> = {
@@ -46,8 +48,11 @@ export const SORT_COLUMN: Record<string, string> = {
   lufs: 'lufs',
 };
 
-/** Builds the WHERE clause for the shared filters; `s` is the samples alias. */
-export function filterSql(f: SampleFilters, params: unknown[]): string {
+/**
+ * Builds the WHERE clause for the shared filters; `s` is the samples alias. `textRowids`: when the
+ * text search index found few candidates, their rowids (see textCandidates).
+ */
+export function filterSql(f: SampleFilters, params: unknown[], textRowids: number[] | null = null): string {
   const w: string[] = [];
   if (f.type && f.type.length > 0) {
     w.push(`s.type IN (${f.type.map(() => '?').join(',')})`);
@@ -88,8 +93,13 @@ export function filterSql(f: SampleFilters, params: unknown[]): string {
     params.push(tag.toLowerCase());
   }
   if (f.q) {
+    const q = f.q.toLowerCase();
+    if (textRowids) {
+      w.push('s.rowid IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(textRowids));
+    }
     w.push("s.search LIKE ? ESCAPE '\\'");
-    params.push(`%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    params.push(`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
   if (f.isLoop !== undefined) {
     w.push('s.is_loop = ?');
@@ -101,3 +111,10 @@ export function filterSql(f: SampleFilters, params: unknown[]): string {
   }
   return w.length > 0 ? ` AND ${w.join(' AND ')}` : '';
 }
+
+/** Above this many index hits a term is common: walking the sort index with LIKE finds a page sooner. */
+export const TEXT_INDEX_MAX_CANDIDATES = 300;
+
+/** The trigram index can answer terms of 3+ characters without LIKE wildcards. */
+export const textIndexable = (q: string | undefined): q is string =>
+  q !== undefined && q.length >= 3 && !/[\\%_]/.test(q);

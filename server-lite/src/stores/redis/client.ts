@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, RESP_TYPES, type RedisClientType } from 'redis';
 
 export type Log = { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 
@@ -19,6 +19,8 @@ export class RedisUnavailable extends Error {
  */
 export class RedisConnection {
   readonly client: RedisClientType;
+  /** The same connection, answering bulk strings as Buffers (cached bodies are sent as they are). */
+  readonly buffers: RedisClientType;
   private readonly shas = new Map<string, string>();
   private wasReady = false;
 
@@ -35,6 +37,9 @@ export class RedisConnection {
         reconnectStrategy: (retries) => Math.min(100 + retries * 200, 2000),
       },
     }) as RedisClientType;
+    this.buffers = this.client.withTypeMapping({
+      [RESP_TYPES.BLOB_STRING]: Buffer,
+    }) as unknown as RedisClientType;
     this.client.on('error', (err: Error) => {
       if (this.wasReady) log.warn({ err: err.message, conn: name }, 'redis connection lost; degrading');
       this.wasReady = false;
@@ -57,12 +62,16 @@ export class RedisConnection {
     return this.client.isReady;
   }
 
-  async run<T>(op: (c: RedisClientType) => Promise<T>, timeoutMs = REDIS_OP_TIMEOUT_MS): Promise<T> {
+  async run<T>(
+    op: (c: RedisClientType) => Promise<T>,
+    timeoutMs = REDIS_OP_TIMEOUT_MS,
+    client: RedisClientType = this.client,
+  ): Promise<T> {
     if (!this.client.isReady) throw new RedisUnavailable();
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        op(this.client),
+        op(client),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new RedisUnavailable('redis timed out')), timeoutMs);
         }),
@@ -73,7 +82,7 @@ export class RedisConnection {
   }
 
   /** EVALSHA with a fallback to EVAL when the server has not seen the script (e.g. after a restart). */
-  async script(source: string, keys: string[], args: string[]): Promise<unknown> {
+  async script(source: string, keys: string[], args: (string | Buffer)[]): Promise<unknown> {
     let sha = this.shas.get(source);
     if (!sha) {
       sha = createHash('sha1').update(source).digest('hex');

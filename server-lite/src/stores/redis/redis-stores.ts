@@ -39,14 +39,18 @@ export class RedisCache implements Cache {
 
   async read(group: string, field: string) {
     try {
-      const [gen, value] = await this.conn.run((c) => c.hmGet(this.prefix + group, ['_gen', field]));
-      return { gen: gen ?? null, value: value ?? null };
+      const [gen, value] = (await this.conn.run(
+        (c) => c.hmGet(this.prefix + group, ['_gen', field]),
+        undefined,
+        this.conn.buffers,
+      )) as unknown as (Buffer | null)[];
+      return { gen: gen ? gen.toString() : null, value: value ?? null };
     } catch {
       return { gen: null, value: null };
     }
   }
 
-  async fill(group: string, field: string, value: string, gen: string | null, ttlSec: number) {
+  async fill(group: string, field: string, value: Buffer, gen: string | null, ttlSec: number) {
     try {
       await this.conn.script(
         FILL,
