@@ -10,7 +10,8 @@
  * 2. Mix: 90 % repeats of (sample, provider) pairs already answered, 10 % new. Cached-call
  *    latency and the hit rate from the server's Prometheus counters.
  *
- * Flags: --cold N (80) --cold-rate R/s (20) --mix N (1000) --rate R/s (200) --json-only
+ * Flags: --cold N (80) --cold-rate R/s (20) --mix N (800) --rate R/s (50) --json-only
+ *        --profile-server DIR (V8 CPU profile of the server process)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -82,9 +83,12 @@ function startRole(
   name: string,
   extra: string[] = [],
 ): Promise<{ proc: ChildProcess; info: Record<string, unknown> }> {
+  // --profile-server DIR writes a V8 CPU profile of the server process there.
+  const profileDir = name === 'server' ? opt('profile-server', '') : '';
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--role', name, ...extra],
+    [...profile, '--import', 'tsx', fileURLToPath(import.meta.url), '--role', name, ...extra],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
@@ -98,8 +102,8 @@ function startRole(
 async function client() {
   const COLD = Number(opt('cold', '80'));
   const COLD_RATE = Number(opt('cold-rate', '20'));
-  const MIX = Number(opt('mix', '1000'));
-  const RATE = Number(opt('rate', '200'));
+  const MIX = Number(opt('mix', '800'));
+  const RATE = Number(opt('rate', '50'));
   const JSON_ONLY = args.includes('--json-only');
   const started = performance.now();
 

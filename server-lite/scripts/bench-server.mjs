@@ -55,8 +55,14 @@ function mixRequests(token, ids) {
   if (vary) {
     let n = 0;
     // bpmMin 0..0.99 keeps the answer the same size while making the cache key unique.
-    list.setupRequest = (req) => ({ ...req, path: `${list.path}&bpmMin=0.${String(++n % 1e6).padStart(6, '0')}` });
-    search.setupRequest = (req) => ({ ...req, path: `${search.path}&bpmMin=0.${String(++n % 1e6).padStart(6, '0')}` });
+    list.setupRequest = (req) => ({
+      ...req,
+      path: `${list.path}&bpmMin=0.${String(++n % 1e6).padStart(6, '0')}`,
+    });
+    search.setupRequest = (req) => ({
+      ...req,
+      path: `${search.path}&bpmMin=0.${String(++n % 1e6).padStart(6, '0')}`,
+    });
   }
   return [list, health, me, list, file(0), list, health, search, list, me, file(1), list, health];
 }

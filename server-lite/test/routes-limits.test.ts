@@ -133,3 +133,28 @@ describe('routes: 5xx bodies carry no internals', () => {
     cleanupTmp();
   });
 });
+
+describe('routes: the global per-IP limit', () => {
+  it('counts bearer and anonymous requests from one IP together, and answers 429 past the limit', async () => {
+    const { app } = await testApp({}, { RATE_LIMIT_MAX: '6', RATE_LIMIT_WINDOW_MS: '60000' });
+    const u = await newUser(app);
+    const from = (ip: string, headers: Record<string, string> = u.headers) =>
+      app.inject({ method: 'GET', url: '/api/v1/auth/me', remoteAddress: ip, headers });
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) codes.push((await from('10.5.0.1')).statusCode);
+    // Anonymous and bogus-token requests count too.
+    codes.push((await from('10.5.0.1', {})).statusCode);
+    codes.push((await from('10.5.0.1', { authorization: 'Bearer nope' })).statusCode);
+    const limited = await from('10.5.0.1');
+    codes.push(limited.statusCode);
+    expect(codes).toEqual([200, 200, 200, 200, 401, 401, 429]);
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect((await from('10.5.0.2')).statusCode).toBe(200);
+    // Health checks are never limited.
+    expect((await app.inject({ method: 'GET', url: '/health', remoteAddress: '10.5.0.1' })).statusCode).toBe(
+      200,
+    );
+    await app.close();
+    cleanupTmp();
+  });
+});

@@ -59,6 +59,7 @@ describe('browsing', () => {
   it('keeps the view in the URL across a reload', async () => {
     await app.toggleType('drum-loop');
     await app.sortBy('bpm'); // now descending
+    await app.page.waitForFunction(() => location.search.includes('sort=bpm') && location.search.includes('dir=desc'));
     const url = app.page.url();
     expect(url).toContain('type=drum-loop');
     expect(url).toContain('sort=bpm');

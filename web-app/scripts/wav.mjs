@@ -108,14 +108,24 @@ export function drumLoop(bpm = 120, bars = 2, sr = SR) {
   return x;
 }
 
-/** One-shot number `i` of a generated set: kicks, hats and tones in turn, each slightly different. */
+/**
+ * One-shot number `i` of a generated set: kicks, hats and tones in turn. Every `i` gives different
+ * bytes (gain and a faint seeded noise floor vary), so no two are duplicates.
+ */
 export function oneShot(i, sr = SR) {
+  let x;
   switch (i % 3) {
     case 0:
-      return kick(0.25 + (i % 7) * 0.02, sr);
+      x = kick(0.25 + (i % 7) * 0.02, sr);
+      break;
     case 1:
-      return hat(0.08 + (i % 5) * 0.02, i + 1, sr);
+      x = hat(0.08 + (i % 5) * 0.02, i + 1, sr);
+      break;
     default:
-      return tone(40 + (i % 36), 0.4 + (i % 4) * 0.1, sr);
+      x = tone(40 + (i % 36), 0.4 + (i % 4) * 0.1, sr);
   }
+  const gain = 0.6 + 0.4 * ((i * 0.6180339887) % 1);
+  const r = rng(i * 7919 + 17);
+  for (let k = 0; k < x.length; k++) x[k] = x[k] * gain + (r() - 0.5) * 2e-4;
+  return x;
 }

@@ -73,6 +73,8 @@ export async function boot(): Promise<AppStore> {
   snapshots.schedule();
   store.progress = importer.progress();
   await store.reloadCollections();
+  // Sorting by any column is instant once these are computed in idle time.
+  store.sorts.warm(index, ['name', 'bpm', 'key', 'type', 'duration', 'lufs', 'root', 'added']);
   // Anything queued when the tab closed goes on now.
   void importer.resumeFromDb();
   // Hooks for the e2e specs and the benchmark (read-only use; nothing here is needed by the UI).

@@ -115,6 +115,9 @@ async function streamOnce(
       descriptions.update(text);
     } else if (part.type === 'error') {
       throw part.error;
+    } else if (part.type === 'abort') {
+      // The SDK ends an aborted stream quietly; a cut-off answer must not pass for a complete one.
+      throw new Error('stream aborted');
     } else if (part.type === 'finish') {
       add(tokens, part.totalUsage);
     }
@@ -147,7 +150,10 @@ async function withDeadline<T>(
   if (outer.aborted) onOuter();
   else outer.addEventListener('abort', onOuter, { once: true });
   try {
-    return await fn(ctl.signal);
+    const result = await fn(ctl.signal);
+    if (timedOut) throw new ProviderTimeout(ms);
+    if (outer.aborted) throw outer.reason;
+    return result;
   } catch (e) {
     if (timedOut) throw new ProviderTimeout(ms);
     if (outer.aborted) throw outer.reason ?? e;

@@ -110,6 +110,26 @@ describe('streaming behaviour', () => {
     await t.app.close();
   });
 
+  it('falls back when a stream is too slow, not treating the cut-off text as an answer', async () => {
+    const t = await buildAiTestApp({
+      env: { ...stubEnv(stub, ['ollama', 'openai']), OLLAMA_TIMEOUT_MS: '400' },
+    });
+    stub.script('ollama', { chunkDelayMs: 60 });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ai/analyze?stream=1',
+      headers: t.auth(),
+      payload: { sample: kick(1) },
+    });
+    const events = parseSse(res.body);
+    const fallback = events.find((e) => e.event === 'fallback');
+    expect(fallback?.data).toEqual({ provider: 'ollama', message: 'ollama: timed out after 400 ms' });
+    expect(aiStreamEventSchemas.result.parse(events.at(-1)!.data).provider).toBe('openai');
+    // No repair call was made to ollama for its cut-off answer.
+    expect(stub.requests.map((r) => r.provider)).toEqual(['ollama', 'openai']);
+    await t.app.close();
+  });
+
   it('repairs malformed streamed output and still ends with a result', async () => {
     const t = await buildAiTestApp({ env: stubEnv(stub, ['openai']) });
     stub.script('openai', { content: 'I think this is a kick.' });
@@ -145,9 +165,10 @@ describe('streaming behaviour', () => {
     const t = await buildAiTestApp({ env: stubEnv(stub, ['openai']) });
     const payload = { sample: kick(1) };
     await t.app.inject({ method: 'POST', url: '/api/v1/ai/analyze', headers: t.auth(), payload });
+    // A bare `?stream` counts too.
     const res = await t.app.inject({
       method: 'POST',
-      url: '/api/v1/ai/analyze?stream=1',
+      url: '/api/v1/ai/analyze?stream',
       headers: t.auth(),
       payload,
     });

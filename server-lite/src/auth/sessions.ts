@@ -1,5 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Cache, DocumentStore } from '../stores/types';
+import type { Cache, DocumentStore, Pokes } from '../stores/types';
+
+/** Poke message announcing a revoked session (user pokes are bare user ids). */
+export const REVOKED = 'revoked:';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
@@ -14,12 +17,32 @@ export type RefreshResult =
  * is revoked. Session status is cached so access-token checks rarely reach the document store.
  */
 export class SessionService {
+  /** session id → until when it is known active (only with a shared cache; see localMs). */
+  private readonly local = new Map<string, number>();
+  private readonly unsubscribe: () => void;
+
+  /**
+   * `localMs` > 0 keeps "active" answers in process for that long, saving a shared-cache round trip
+   * per request. Revocations are broadcast (pokes), so other instances drop them at once; if a
+   * broadcast is lost, `localMs` bounds how long a revoked token can still pass.
+   */
   constructor(
     private readonly docs: DocumentStore,
     private readonly cache: Cache,
+    private readonly pokes: Pokes,
     private readonly refreshTtlSec: number,
     private readonly statusTtlSec: number,
-  ) {}
+    private readonly localMs = 0,
+  ) {
+    this.unsubscribe = pokes.subscribe((msg) => {
+      if (msg.startsWith(REVOKED)) this.local.delete(msg.slice(REVOKED.length));
+    });
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.local.clear();
+  }
 
   async create(userId: string): Promise<{ sessionId: string; refreshToken: string }> {
     const sessionId = randomUUID();
@@ -73,17 +96,27 @@ export class SessionService {
   }
 
   async revoke(sessionId: string): Promise<void> {
+    this.local.delete(sessionId);
     await this.docs.revokeSession(sessionId);
     await this.cache.set(`sess:${sessionId}`, 'r', Math.max(this.statusTtlSec, 60));
+    await this.pokes.publish(`${REVOKED}${sessionId}`);
   }
 
   /** Whether access tokens of this session are still good. */
   async isActive(sessionId: string): Promise<boolean> {
+    if (this.localMs > 0 && (this.local.get(sessionId) ?? 0) > Date.now()) return true;
     const cached = await this.cache.get(`sess:${sessionId}`);
-    if (cached !== null) return cached === 'a';
-    const s = await this.docs.getSession(sessionId);
-    const active = !!s && !s.revoked && s.expiresAt > Date.now();
-    await this.cache.set(`sess:${sessionId}`, active ? 'a' : 'r', this.statusTtlSec);
+    let active: boolean;
+    if (cached !== null) active = cached === 'a';
+    else {
+      const s = await this.docs.getSession(sessionId);
+      active = !!s && !s.revoked && s.expiresAt > Date.now();
+      await this.cache.set(`sess:${sessionId}`, active ? 'a' : 'r', this.statusTtlSec);
+    }
+    if (active && this.localMs > 0) {
+      if (this.local.size > 100_000) this.local.clear();
+      this.local.set(sessionId, Date.now() + this.localMs);
+    }
     return active;
   }
 }

@@ -69,6 +69,7 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT_ACCOUNT: int(10),
   AUTH_RATE_LIMIT_WINDOW_MS: int(15 * 60_000, 1000),
   CACHE_TTL_SEC: int(60, 1),
+  SESSION_LOCAL_CACHE_MS: int(2000),
   METRICS_ENABLED: flag(true),
   DOCS_ENABLED: flag(true),
   // Provider keys for the AI proxy (next issue); validated here so a typo fails at start.

@@ -92,7 +92,11 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
   const high = new Float32Array(frames);
   const total = new Float32Array(frames);
   const energyDb = new Float32Array(frames).fill(-120);
-  const drumLevels = { kick: new Float32Array(frames), body: new Float32Array(frames), crack: new Float32Array(frames) };
+  const drumLevels = {
+    kick: new Float32Array(frames),
+    body: new Float32Array(frames),
+    crack: new Float32Array(frames),
+  };
   if (peak === 0) {
     const { kick, body: snare } = drumLevels;
     return { rate, frames, low, mid, high, total, kick, snare, energyDb, peak, noiseFlatness: 0 };
@@ -107,7 +111,10 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
   const cur = new Float32Array(count);
   const energy = new Float64Array(frames);
   let maxEnergy = 0;
-  const noise = { from: Math.round(NOISE_LOW_HZ / binHz), to: Math.min(bins, Math.round(NOISE_HIGH_HZ / binHz)) };
+  const noise = {
+    from: Math.round(NOISE_LOW_HZ / binHz),
+    to: Math.min(bins, Math.round(NOISE_HIGH_HZ / binHz)),
+  };
   let flatSum = 0;
   let flatWeight = 0;
   const drumBank = drumBands(bins, binHz);
@@ -147,7 +154,13 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
     total[f] = low[f] + mid[f] + high[f];
     if (energy[f] > 0) energyDb[f] = Math.max(-120, 10 * Math.log10(energy[f] / maxEnergy));
   }
-  const noiseFlatness = flatWeight > 0 ? flatSum / flatWeight : 0;
+  // A band tens of dB below the whole signal holds nothing audible: its flatness is that of the
+  // noise floor (or of empty bins above a low sample rate's Nyquist), not evidence of drums.
+  let totalEnergy = 0;
+  for (let f = 0; f < frames; f += NOISE_FRAME_STEP) totalEnergy += energy[f];
+  const shareDb = 10 * Math.log10(Math.max(flatWeight, 1e-30) / Math.max(totalEnergy, 1e-30));
+  const audible = Math.min(1, Math.max(0, (shareDb - NOISE_SILENT_DB) / NOISE_AUDIBLE_SPAN_DB));
+  const noiseFlatness = flatWeight > 0 ? (audible * flatSum) / flatWeight : 0;
   const { kick, snare } = drumOnsets(drumLevels);
   return { rate, frames, low, mid, high, total, kick, snare, energyDb, peak, noiseFlatness };
 }
@@ -155,6 +168,9 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
 /** Band over which drum noise is told from the partials of pitched sounds. */
 const NOISE_LOW_HZ = 5000;
 const NOISE_HIGH_HZ = 10000;
+/** Share of the signal's energy (dB) below which the band counts as empty, and the span to full weight. */
+const NOISE_SILENT_DB = -50;
+const NOISE_AUDIBLE_SPAN_DB = 10;
 /** Flatness is read on every n-th frame: a long-term average, it needs no more. */
 const NOISE_FRAME_STEP = 2;
 

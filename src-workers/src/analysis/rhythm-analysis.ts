@@ -1,19 +1,10 @@
 import type { AnalysisContext } from '../context';
-import { backbeat } from './rhythm-backbeat';
 import { type OnsetEnvelope, onsetEnvelope, sharpenOnsets } from './onset-envelope';
-import { barFit } from './rhythm-length';
-import {
-  findTatum,
-  pulseSalience,
-  refinePulse,
-  subdivisionFit,
-  type Tatum,
-  tempoPrior,
-} from './rhythm-metre';
+import { MAX_BPM, MIN_BPM, scoreHypotheses, type TempoHypothesis } from './rhythm-hypotheses';
+import { findTatum, pulseSalience, type Tatum, tempoPrior } from './rhythm-metre';
 import { magnitudeAt, type OnsetSpectrum, onsetSpectrum } from './rhythm-spectrum';
 
-export const MIN_BPM = 40;
-export const MAX_BPM = 220;
+export { MAX_BPM, MIN_BPM, type TempoHypothesis };
 
 /** Frames quieter than this (dB re the loudest frame) are outside the sounding part. */
 const ACTIVE_DB = -60;
@@ -21,30 +12,17 @@ const ACTIVE_DB = -60;
 const MIN_ACTIVE_SEC = 1;
 /** Mean onset strength below which there is no rhythm to speak of (steady tones, hum, silence). */
 const MIN_ONSET_STRENGTH = 0.03;
+/**
+ * Longest stretch whose onsets are analysed for periodicity. A minute holds dozens of bars at any
+ * tempo; longer stretches only add cost, and the narrower spectral lines of a long analysis make
+ * the harmonic reads fragile (and songs drift in tempo anyway).
+ */
+const PERIOD_MAX_SEC = 60;
 /** Window of the local mean removed from the onset envelope. */
 const SHARPEN_SEC = 0.25;
-/** Score bonus (log units) for a tempo at which the file holds a whole, usual number of bars. */
-const LENGTH_SUPPORT = 0.2;
 /** High-band flatness at which drums start to count, and the span over which they reach full weight. */
 const NOISE_FLAT_MIN = 0.1;
 const NOISE_FLAT_SPAN = 0.15;
-/** Score (log units) for a perfect kick/snare alternation on the beats. */
-const BACKBEAT_WEIGHT = 1.5;
-/** Highest harmonic frequency used to pin a tempo down precisely. */
-const REFINE_MAX_HZ = 10;
-
-export type TempoHypothesis = {
-  bpm: number;
-  /** log salience relative to the best pulse. */
-  salience: number;
-  prior: number;
-  subdivision: number;
-  /** Support from the file length holding a whole number of bars. */
-  length: number;
-  /** Support from kick and snare alternating on the beats (rhythm-backbeat.ts). */
-  backbeat: number;
-  score: number;
-};
 
 export type RhythmAnalysis = {
   env: OnsetEnvelope;
@@ -99,13 +77,15 @@ function analyse(ctx: AnalysisContext): RhythmAnalysis {
   if (env.peak === 0 || activeSec < MIN_ACTIVE_SEC) return empty;
 
   const win = Math.round(env.rate * SHARPEN_SEC);
-  const onsets = sharpenOnsets(env.total, first, last, win);
+  // Periodicity is measured on at most PERIOD_MAX_SEC of the sounding part (see there).
+  const end = Math.min(last, first + Math.round(PERIOD_MAX_SEC * env.rate));
+  const onsets = sharpenOnsets(env.total, first, end, win);
   let onsetSum = 0;
   for (let i = 0; i < onsets.length; i++) onsetSum += onsets[i];
   const onsetStrength = onsetSum / Math.max(1, onsets.length);
   if (onsetStrength < MIN_ONSET_STRENGTH) return { ...empty, onsetStrength };
   const spectrum = onsetSpectrum(onsets, env.rate);
-  const highSpectrum = onsetSpectrum(sharpenOnsets(env.high, first, last, win), env.rate);
+  const highSpectrum = onsetSpectrum(sharpenOnsets(env.high, first, end, win), env.rate);
   const tatum = findTatum(highSpectrum);
   ctx.checkpoint();
 
@@ -142,28 +122,18 @@ function analyse(ctx: AnalysisContext): RhythmAnalysis {
   // white noise's periodogram is e^-γ ≈ 0.56; partials spaced wider than a bin give < 0.1.
   const drumPresence = clamp01((env.noiseFlatness - NOISE_FLAT_MIN) / NOISE_FLAT_SPAN);
   const drumWeight = clamp01((tatum.clarity - 0.2) / 0.3) * drumPresence;
-  const hypotheses: TempoHypothesis[] = [];
-  for (const seed of seeds) {
-    if (seed < MIN_BPM * 0.98 || seed > MAX_BPM * 1.02) continue;
-    const bpm = refinePulse(spectrum, seed, 0.015, REFINE_MAX_HZ);
-    if (hypotheses.some((h) => Math.abs(h.bpm / bpm - 1) < 0.02)) continue;
-    const salience = Math.log(pulseSalience(spectrum, bpm) / peakSalience + 1e-9);
-    const prior = tempoPrior(bpm);
-    const subdivision = tatum.hz > 0 ? drumWeight * subdivisionFit(tatum.hz / (bpm / 60)) : 0;
-    const fits = barFit(ctx.durationSec, bpm, 4) ?? barFit(ctx.durationSec, bpm, 3);
-    const length = fits ? LENGTH_SUPPORT : 0;
-    const bb = drumPresence * BACKBEAT_WEIGHT * backbeat(env.kick, env.snare, first, last, env.rate, bpm).alternation;
-    hypotheses.push({
-      bpm,
-      salience,
-      prior,
-      subdivision,
-      length,
-      backbeat: bb,
-      score: salience + prior + subdivision + length + bb,
-    });
-  }
-  hypotheses.sort((a, b) => b.score - a.score);
+  const hypotheses = scoreHypotheses(seeds, {
+    spectrum,
+    env,
+    first,
+    last: end,
+    durationSec: ctx.durationSec,
+    tatum,
+    highSpectrum,
+    drumWeight,
+    drumPresence,
+    peakSalience,
+  });
   return {
     env,
     first,

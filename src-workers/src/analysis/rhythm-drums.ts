@@ -5,7 +5,8 @@
  * hi-hat about as much as a kick; to tell where the kick and the snare fall, these functions use
  * the level (not the log) of three bands, so that the loud hits dominate, and the way the two
  * drums differ acoustically:
- * - kick: energy below ~120 Hz and little in the 1-4 kHz "crack" band;
+ * - kick: energy below ~120 Hz rising more than the snare body (120-250 Hz) and the 1-4 kHz
+ *   "crack" band (a heavy snare also has some sub-bass, but more body and crack);
  * - snare: a body at 120-250 Hz together with a noisy crack at 1-4 kHz (the geometric mean keeps
  *   only events that have both: a bass note has no crack, a hi-hat no body), and no sub-bass.
  * Bass notes and chord changes still leak in (a bass note is kick-like); the metrical tests that
@@ -71,7 +72,7 @@ export function drumOnsets(levels: { kick: Float32Array; body: Float32Array; cra
     pk = kick[f];
     pb = body[f];
     pc = crack[f];
-    kick[f] = Math.max(0, dk - dc);
+    kick[f] = Math.max(0, dk - Math.max(db, dc));
     body[f] = Math.max(0, Math.sqrt(db * dc) - dk);
   }
   return { kick, snare: body };

@@ -84,7 +84,7 @@ const SUBDIVISIONS: ReadonlyArray<readonly [number, number]> = [
   [1.5, -0.3],
   [2, 0],
   [3, 0],
-  [4, -0.3],
+  [4, -0.1],
 ];
 
 /**

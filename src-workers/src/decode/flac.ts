@@ -5,7 +5,11 @@ import { type FlacFrameScan, flacFrames } from './flac-frames';
 import { addId3Claims } from './id3';
 import type { AudioSource, SourceInfo } from './types';
 import { addVorbisCommentClaims } from './vorbis-comment';
-import { decoderFailure, FEED_BYTES, quietly, release, split } from './wasm-util';
+import { createDecoderPool } from './wasm-pool';
+import { decoderFailure, FEED_BYTES, quietly, split } from './wasm-util';
+
+/** Shared with Ogg FLAC: a reset decoder sniffs native vs Ogg framing again. */
+export const flacDecoders = createDecoderPool(() => new FLACDecoder());
 
 export type StreamInfo = {
   sampleRate: number;
@@ -135,10 +139,12 @@ function flacFrameSource(
     async *chunks() {
       decodedFrames = 0;
       finished = false;
-      const decoder = new FLACDecoder();
+      const decoder = await flacDecoders.acquire();
+      // Reused only after a whole, error-free stream (not when abandoned mid-file or failing).
+      let clean = false;
       try {
-        await decoder.ready;
         const scan: FlacFrameScan = { cut: false, damaged: 0 };
+        let errors = 0;
         let batch: Uint8Array[] = [];
         let batchBytes = 0;
         const decodeBatch = async () => {
@@ -151,6 +157,7 @@ function flacFrameSource(
           }
           batch = [];
           batchBytes = 0;
+          if (out.errors.length > 0) errors++;
           return out;
         };
         const frames = flacFrames(audio, 0, scan);
@@ -174,10 +181,11 @@ function flacFrameSource(
         }
         cut = scan.cut;
         finished = true;
+        clean = errors === 0 && scan.damaged === 0 && !scan.cut;
         if (decodedFrames === 0)
           throw new AnalysisFailure('corrupt', 'the FLAC file holds no decodable audio frames');
       } finally {
-        release(decoder);
+        flacDecoders.release(decoder, clean);
       }
     },
   };

@@ -1,11 +1,11 @@
-import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 import CodecParser, { type OggPage } from 'codec-parser';
 import { AnalysisFailure } from '../errors';
 import { ClaimsBuilder } from './claims-builder';
-import { parseStreamInfo, rescale } from './flac';
+import { flacDecoders, parseStreamInfo, rescale } from './flac';
 import type { AudioSource, SourceInfo } from './types';
 import { addVorbisCommentClaims } from './vorbis-comment';
+import type { DecoderPool, WasmDecoder } from './wasm-pool';
 import { decoderFailure, drain, FEED_BYTES, quietly, release, split } from './wasm-util';
 
 type Page = {
@@ -107,8 +107,16 @@ export function openOgg(b: Uint8Array): AudioSource {
   throw unsupported('this Ogg file holds a stream SampleMind does not know (not Vorbis or FLAC)');
 }
 
-/** Waits for a wasm decoder to instantiate; frees it when that fails. */
-async function ready<D extends { ready: Promise<void>; free(): void }>(decoder: D): Promise<D> {
+/** A ready decoder (new, or from a pool); a failed instantiation becomes a typed error. */
+async function acquire<D extends WasmDecoder>(pool: DecoderPool<D> | (() => D)): Promise<D> {
+  if (typeof pool !== 'function') {
+    try {
+      return await pool.acquire();
+    } catch (err) {
+      throw decoderFailure('audio', err);
+    }
+  }
+  const decoder = pool();
   try {
     await decoder.ready;
     return decoder;
@@ -154,13 +162,14 @@ function openVorbis(b: Uint8Array, packets: Uint8Array[], serial: number): Audio
     declaredFrames: end.declared,
   };
   return oggSource(b, info, claims, end.ended, async () => {
-    const decoder = await ready(new OggVorbisDecoder());
+    // Not pooled (see wasm-pool.ts): its C wrapper is written for one stream per instance.
+    const decoder = await acquire(() => new OggVorbisDecoder());
     const parser = new CodecParser<OggPage>('audio/ogg', { enableFrameCRC32: false });
     return {
       decode: (pages: OggPage[]) => decoder.decodeOggPages(pages),
       parse: (piece: Uint8Array) => drain(parser.parseChunk(piece)),
       flush: () => [...drain(parser.flush())],
-      free: () => release(decoder),
+      release: () => release(decoder),
     };
   });
 }
@@ -183,23 +192,24 @@ function openOggFlac(b: Uint8Array, packets: Uint8Array[], serial: number): Audi
     declaredFrames: end.declared,
   };
   return oggSource(b, info, claims, end.ended, async () => {
-    const decoder = await ready(new FLACDecoder());
+    const decoder = await acquire(flacDecoders);
     // The FLAC package parses Ogg itself; pieces go straight in.
     return {
       decode: (pieces: Uint8Array[]) => (pieces.length ? decoder.decode(pieces[0]) : decoder.flush()),
       parse: (piece: Uint8Array) => [piece],
       flush: () => [] as Uint8Array[],
-      free: () => release(decoder),
+      release: (clean: boolean) => flacDecoders.release(decoder, clean),
     };
   });
 }
 
-type Decoded = { channelData: Float32Array[]; samplesDecoded: number };
+type Decoded = { channelData: Float32Array[]; samplesDecoded: number; errors: unknown[] };
 type OggDecoder<T> = {
   decode(items: T[]): Promise<Decoded>;
   parse(piece: Uint8Array): T[];
   flush(): T[];
-  free(): void;
+  /** Back to its pool; reused only when `clean` (the whole stream decoded without errors). */
+  release(clean: boolean): void;
 };
 
 function oggSource<T>(
@@ -223,6 +233,8 @@ function oggSource<T>(
     async *chunks() {
       decoded = 0;
       let decoder: OggDecoder<T> | null = null;
+      let clean = false;
+      let errors = 0;
       try {
         decoder = await create();
         const d = decoder;
@@ -246,7 +258,9 @@ function oggSource<T>(
           const outs = [await run(items, false)];
           if (last && info.codec === 'flac') outs.push(await run([], true));
           for (const out of outs) {
-            if (!out || out.samplesDecoded === 0) continue;
+            if (!out) continue;
+            errors += out.errors.length;
+            if (out.samplesDecoded === 0) continue;
             if (out.channelData.length !== info.channels) {
               throw new AnalysisFailure('corrupt', `the ${what} stream changes channel count mid-stream`);
             }
@@ -256,9 +270,10 @@ function oggSource<T>(
           }
         }
         finished = true;
+        clean = errors === 0 && ended;
         if (decoded === 0) throw new AnalysisFailure('corrupt', `the ${what} file holds no decodable audio`);
       } finally {
-        if (decoder) decoder.free();
+        decoder?.release(clean);
       }
     },
   };

@@ -1,12 +1,19 @@
 /**
- * Real-input FFT: an N/2-point complex radix-2 FFT on the packed even/odd samples, then one
- * split pass. Tables are cached per size, so repeated frames cost only the butterflies.
+ * Real-input FFT: an N/2-point complex FFT on the packed even/odd samples, then one split pass.
+ * The complex FFT is decimation in time on bit-reversed input: the first two radix-2 stages run
+ * as one multiplication-free radix-4 pass, and the later stages are fused in pairs (radix 2²), so
+ * the data is swept half as often. Tables are cached per size, so repeated frames cost only the
+ * butterflies.
  */
 type Plan = {
   n: number;
   half: number;
   rev: Uint32Array; // bit reversal for the half-size complex FFT
-  /** Twiddles of every stage from size 8 on, laid out contiguously per stage (cos, sin interleaved). */
+  /**
+   * Twiddles of the stages from size 8 on. A single radix-2 stage (when their count is odd, the
+   * first one) stores (cos, sin) of w_size^k; a fused pair of stages (s, 2s) stores
+   * (cos, sin) of w_s^k and of w_2s^k for k < s/2. w_m = e^{-2πi/m}.
+   */
   stageTwiddles: Float64Array;
   splitCos: Float64Array; // e^{-2πik/N}, k = 0..half
   splitSin: Float64Array;
@@ -26,13 +33,16 @@ function makePlan(n: number): Plan {
     for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
     rev[i] = r;
   }
-  // Stages of size 8, 16, … each need halfSize twiddles; contiguous so the inner loop streams them.
-  const stageTwiddles = new Float64Array(Math.max(2, 2 * half));
-  let offset = 0;
-  for (let size = 8; size <= half; size <<= 1) {
+  const tw: number[] = [];
+  let size = 8;
+  if (half >= 8 && (bits - 2) % 2 === 1) {
+    for (let k = 0; k < size >> 1; k++) tw.push(Math.cos((2 * Math.PI * k) / size), -Math.sin((2 * Math.PI * k) / size));
+    size <<= 1;
+  }
+  for (; 2 * size <= half; size <<= 2) {
     for (let k = 0; k < size >> 1; k++) {
-      stageTwiddles[offset++] = Math.cos((2 * Math.PI * k) / size);
-      stageTwiddles[offset++] = -Math.sin((2 * Math.PI * k) / size);
+      tw.push(Math.cos((2 * Math.PI * k) / size), -Math.sin((2 * Math.PI * k) / size));
+      tw.push(Math.cos((2 * Math.PI * k) / (2 * size)), -Math.sin((2 * Math.PI * k) / (2 * size)));
     }
   }
   const splitCos = new Float64Array(half + 1);
@@ -45,7 +55,7 @@ function makePlan(n: number): Plan {
     n,
     half,
     rev,
-    stageTwiddles,
+    stageTwiddles: Float64Array.from(tw),
     splitCos,
     splitSin,
     re: new Float64Array(half),
@@ -63,44 +73,186 @@ function planFor(n: number): Plan {
 }
 
 /**
- * Forward FFT of a real frame of length n (power of two). Writes n/2+1 bins into outRe/outIm
- * (or, when only outMag is given, the magnitudes). `input` may be shorter than n: zero padded.
+ * Forward FFT of a real frame of length n (power of two). Writes n/2+1 bins into outRe/outIm.
+ * `input` may be shorter than n: zero padded.
  */
 export function realFft(input: ArrayLike<number>, n: number, outRe: Float64Array, outIm: Float64Array): void {
   const p = planFor(n);
   const { half, rev, re, im } = p;
   const len = input.length;
-  for (let i = 0; i < half; i++) {
-    const j = rev[i];
-    const a = 2 * i;
-    re[j] = a < len ? input[a] : 0;
-    im[j] = a + 1 < len ? input[a + 1] : 0;
+  if (len >= n && half >= 8) {
+    plainFirstPass(p, input);
+    laterStages(p);
+  } else {
+    for (let i = 0; i < half; i++) {
+      const j = rev[i];
+      const a = 2 * i;
+      re[j] = a < len ? input[a] : 0;
+      im[j] = a + 1 < len ? input[a + 1] : 0;
+    }
+    butterflies(p);
   }
-  butterflies(p);
-  for (let k = 0; k <= half; k++) {
-    const zk = k === half ? 0 : k;
-    const mk = k === 0 ? 0 : half - k;
-    const zrK = re[zk];
-    const ziK = im[zk];
-    const zrM = re[mk];
-    const ziM = im[mk];
+  const { splitCos: cs, splitSin: sn } = p;
+  // k = 0 and k = half pair z[0] with itself.
+  outRe[0] = re[0] + im[0];
+  outIm[0] = 0;
+  outRe[half] = re[0] - im[0];
+  outIm[half] = 0;
+  for (let k = 1; k < half; k++) {
+    const m = half - k;
+    const zrK = re[k];
+    const ziK = im[k];
+    const zrM = re[m];
+    const ziM = im[m];
     const feR = 0.5 * (zrK + zrM);
     const feI = 0.5 * (ziK - ziM);
     const foR = 0.5 * (ziK + ziM);
     const foI = -0.5 * (zrK - zrM);
-    const c = p.splitCos[k];
-    const s = p.splitSin[k];
+    const c = cs[k];
+    const s = sn[k];
     outRe[k] = feR + c * foR + s * foI;
     outIm[k] = feI + c * foI - s * foR;
   }
 }
 
 /**
+ * Magnitudes (n/2+1 bins) of the windowed frame signal[start .. start+n) into out[at ..]; samples
+ * past the end of `signal` count as zeros. The spectrogram's inner loop: no intermediate frame.
+ */
+export function windowedMagnitudes(
+  signal: Float32Array,
+  start: number,
+  window: Float32Array,
+  n: number,
+  out: Float32Array,
+  at: number,
+): void {
+  const p = planFor(n);
+  const { half, rev, re, im } = p;
+  // The windowed sample is rounded to float32, as a Float32Array frame buffer would hold it.
+  if (start + n <= signal.length && half >= 8) {
+    windowedFirstPass(p, signal, start, window);
+    laterStages(p);
+    splitMagnitudes(p, out, at);
+    return;
+  }
+  {
+    const len = signal.length - start;
+    for (let i = 0; i < half; i++) {
+      const j = rev[i];
+      const a = 2 * i;
+      re[j] = a < len ? Math.fround(signal[start + a] * window[a]) : 0;
+      im[j] = a + 1 < len ? Math.fround(signal[start + a + 1] * window[a + 1]) : 0;
+    }
+  }
+  butterflies(p);
+  splitMagnitudes(p, out, at);
+}
+
+/**
+ * Bit-reversed load of the windowed frame fused with the radix-4 first pass: output group
+ * i..i+3 reads complex samples rev[i] + {0, half/2, half/4, 3·half/4}.
+ */
+function windowedFirstPass(p: Plan, signal: Float32Array, start: number, window: Float32Array): void {
+  const { half, rev, re, im } = p;
+  const q1 = half; // offsets in real samples: complex index × 2
+  const q2 = half >> 1;
+  const q3 = q1 + q2;
+  for (let i = 0; i < half; i += 4) {
+    const a = 2 * rev[i];
+    const s = start + a;
+    const x0r = Math.fround(signal[s] * window[a]);
+    const x0i = Math.fround(signal[s + 1] * window[a + 1]);
+    const x1r = Math.fround(signal[s + q1] * window[a + q1]);
+    const x1i = Math.fround(signal[s + q1 + 1] * window[a + q1 + 1]);
+    const x2r = Math.fround(signal[s + q2] * window[a + q2]);
+    const x2i = Math.fround(signal[s + q2 + 1] * window[a + q2 + 1]);
+    const x3r = Math.fround(signal[s + q3] * window[a + q3]);
+    const x3i = Math.fround(signal[s + q3 + 1] * window[a + q3 + 1]);
+    const r0 = x0r + x1r;
+    const i0 = x0i + x1i;
+    const r1 = x0r - x1r;
+    const i1 = x0i - x1i;
+    const r2 = x2r + x3r;
+    const i2 = x2i + x3i;
+    const r3 = x2r - x3r;
+    const i3 = x2i - x3i;
+    re[i] = r0 + r2;
+    im[i] = i0 + i2;
+    re[i + 2] = r0 - r2;
+    im[i + 2] = i0 - i2;
+    re[i + 1] = r1 + i3;
+    im[i + 1] = i1 - r3;
+    re[i + 3] = r1 - i3;
+    im[i + 3] = i1 + r3;
+  }
+}
+
+/** windowedFirstPass for a whole unwindowed frame. */
+function plainFirstPass(p: Plan, x: ArrayLike<number>): void {
+  const { half, rev, re, im } = p;
+  const q1 = half;
+  const q2 = half >> 1;
+  const q3 = q1 + q2;
+  for (let i = 0; i < half; i += 4) {
+    const s = 2 * rev[i];
+    const x0r = x[s];
+    const x0i = x[s + 1];
+    const x1r = x[s + q1];
+    const x1i = x[s + q1 + 1];
+    const x2r = x[s + q2];
+    const x2i = x[s + q2 + 1];
+    const x3r = x[s + q3];
+    const x3i = x[s + q3 + 1];
+    const r0 = x0r + x1r;
+    const i0 = x0i + x1i;
+    const r1 = x0r - x1r;
+    const i1 = x0i - x1i;
+    const r2 = x2r + x3r;
+    const i2 = x2i + x3i;
+    const r3 = x2r - x3r;
+    const i3 = x2i - x3i;
+    re[i] = r0 + r2;
+    im[i] = i0 + i2;
+    re[i + 2] = r0 - r2;
+    im[i + 2] = i0 - i2;
+    re[i + 1] = r1 + i3;
+    im[i + 1] = i1 - r3;
+    re[i + 3] = r1 - i3;
+    im[i + 3] = i1 + r3;
+  }
+}
+
+/** The split pass of realFft, keeping only |X[k]| (as float32). */
+function splitMagnitudes(p: Plan, out: Float32Array, at: number): void {
+  const { half, re, im, splitCos: cs, splitSin: sn } = p;
+  out[at] = Math.abs(re[0] + im[0]);
+  out[at + half] = Math.abs(re[0] - im[0]);
+  for (let k = 1; k < half; k++) {
+    const m = half - k;
+    const zrK = re[k];
+    const ziK = im[k];
+    const zrM = re[m];
+    const ziM = im[m];
+    const feR = 0.5 * (zrK + zrM);
+    const feI = 0.5 * (ziK - ziM);
+    const foR = 0.5 * (ziK + ziM);
+    const foI = -0.5 * (zrK - zrM);
+    const c = cs[k];
+    const s = sn[k];
+    const r = feR + c * foR + s * foI;
+    const i = feI + c * foI - s * foR;
+    out[at + k] = Math.sqrt(r * r + i * i);
+  }
+}
+
+/**
  * In-place complex FFT of the bit-reversed half-size sequence. The first two stages (sizes 2 and
- * 4) need no multiplications and run as one radix-4 pass; later stages stream their twiddles.
+ * 4) need no multiplications and run as one radix-4 pass; later stages stream their twiddles, in
+ * fused pairs where possible.
  */
 function butterflies(p: Plan): void {
-  const { half, re, im, stageTwiddles: tw } = p;
+  const { half, re, im } = p;
   if (half >= 4) {
     for (let i = 0; i < half; i += 4) {
       const r0 = re[i] + re[i + 1];
@@ -129,24 +281,102 @@ function butterflies(p: Plan): void {
     re[1] = r;
     im[1] = i;
   }
+  laterStages(p);
+}
+
+/** Stages of size 8 and up. */
+function laterStages(p: Plan): void {
+  const { half, re, im, stageTwiddles: tw } = p;
+  if (half < 8) return;
+  let size = 8;
   let offset = 0;
-  for (let size = 8; size <= half; size <<= 1) {
-    const halfSize = size >> 1;
-    for (let start = 0; start < half; start += size) {
-      for (let k = 0; k < halfSize; k++) {
-        const c = tw[offset + 2 * k];
-        const s = tw[offset + 2 * k + 1];
-        const i1 = start + k;
-        const i2 = i1 + halfSize;
-        const xr = re[i2] * c - im[i2] * s;
-        const xi = re[i2] * s + im[i2] * c;
-        re[i2] = re[i1] - xr;
-        im[i2] = im[i1] - xi;
-        re[i1] += xr;
-        im[i1] += xi;
-      }
+  if ((Math.log2(half) - 2) % 2 === 1) {
+    radix2Stage(re, im, tw, half, size);
+    offset = size;
+    size <<= 1;
+  }
+  for (; 2 * size <= half; size <<= 2) {
+    radix22Stage(re, im, tw, offset, half, size);
+    offset += 2 * size;
+  }
+}
+
+function radix2Stage(re: Float64Array, im: Float64Array, tw: Float64Array, half: number, size: number): void {
+  const h = size >> 1;
+  for (let start = 0; start < half; start += size) {
+    for (let k = 0; k < h; k++) {
+      const c = tw[2 * k];
+      const s = tw[2 * k + 1];
+      const i1 = start + k;
+      const i2 = i1 + h;
+      const xr = re[i2] * c - im[i2] * s;
+      const xi = re[i2] * s + im[i2] * c;
+      re[i2] = re[i1] - xr;
+      im[i2] = im[i1] - xi;
+      re[i1] += xr;
+      im[i1] += xi;
     }
-    offset += size;
+  }
+}
+
+/**
+ * Stages s and 2s in one sweep. Per k < s/2 and block of 2s: a = k, b = k + s/2, c = k + s,
+ * d = k + 3s/2. Stage s pairs (a, b) and (c, d) with w_s^k; stage 2s pairs (a, c) with w_2s^k and
+ * (b, d) with w_2s^(k + s/2) = -i·w_2s^k.
+ */
+function radix22Stage(
+  re: Float64Array,
+  im: Float64Array,
+  tw: Float64Array,
+  offset: number,
+  half: number,
+  s: number,
+): void {
+  const h = s >> 1;
+  for (let start = 0; start < half; start += 2 * s) {
+    for (let k = 0, t = offset; k < h; k++, t += 4) {
+      const c1 = tw[t];
+      const s1 = tw[t + 1];
+      const c2 = tw[t + 2];
+      const s2 = tw[t + 3];
+      const a = start + k;
+      const b = a + h;
+      const c = a + s;
+      const d = c + h;
+      // Stage s.
+      const br = re[b] * c1 - im[b] * s1;
+      const bi = re[b] * s1 + im[b] * c1;
+      const dr = re[d] * c1 - im[d] * s1;
+      const di = re[d] * s1 + im[d] * c1;
+      const ar = re[a];
+      const ai = im[a];
+      const cr = re[c];
+      const ci = im[c];
+      const a1r = ar + br;
+      const a1i = ai + bi;
+      const b1r = ar - br;
+      const b1i = ai - bi;
+      const c1r = cr + dr;
+      const c1i = ci + di;
+      const d1r = cr - dr;
+      const d1i = ci - di;
+      // Stage 2s: (c1)·w2 and (d1)·w2·(-i).
+      const xr = c1r * c2 - c1i * s2;
+      const xi = c1r * s2 + c1i * c2;
+      const yr0 = d1r * c2 - d1i * s2;
+      const yi0 = d1r * s2 + d1i * c2;
+      // ·(-i): (yr0 + i·yi0)·(-i) = yi0 - i·yr0
+      const yr = yi0;
+      const yi = -yr0;
+      re[a] = a1r + xr;
+      im[a] = a1i + xi;
+      re[c] = a1r - xr;
+      im[c] = a1i - xi;
+      re[b] = b1r + yr;
+      im[b] = b1i + yi;
+      re[d] = b1r - yr;
+      im[d] = b1i - yi;
+    }
   }
 }
 

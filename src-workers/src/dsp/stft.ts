@@ -1,4 +1,4 @@
-import { hannWindow, magnitudeSpectrum } from './fft';
+import { hannWindow, windowedMagnitudes } from './fft';
 
 /** Magnitude spectrogram, frame-major: magnitudes[frame * bins + bin]. Frame f starts at f * hop. */
 export type Spectrogram = {
@@ -28,16 +28,8 @@ export function computeSpectrogram(
   const bins = (size >> 1) + 1;
   const frames = Math.max(1, Math.ceil(signal.length / hop));
   const magnitudes = new Float32Array(frames * bins);
-  const frame = new Float32Array(size);
-  const mag = new Float32Array(bins);
   for (let f = 0; f < frames; f++) {
-    const start = f * hop;
-    for (let i = 0; i < size; i++) {
-      const j = start + i;
-      frame[i] = j < signal.length ? signal[j] * w[i] : 0;
-    }
-    magnitudeSpectrum(frame, size, mag);
-    magnitudes.set(mag, f * bins);
+    windowedMagnitudes(signal, f * hop, w, size, magnitudes, f * bins);
     if (onFrame && (f & 255) === 255) onFrame();
   }
   return { size, hop, bins, frames, sampleRate, binHz: sampleRate / size, magnitudes };

@@ -24,7 +24,8 @@ export async function itemsFromFiles(files: Iterable<File>, slice = 250): Promis
   const out: ImportItem[] = [];
   let n = 0;
   for (const f of files) {
-    if (++n % slice === 0) await new Promise((r) => setTimeout(r, 0));
+    // Yield first too: the browser has just spent its own long task building the file list.
+    if (n++ % slice === 0) await new Promise((r) => setTimeout(r, 0));
     const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath;
     if (rel && !isAudioName(f.name)) continue;
     out.push(itemOf(f, rel || f.name, null));

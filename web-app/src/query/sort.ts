@@ -81,15 +81,38 @@ export function computeSortOrder(index: LibraryIndex, field: SortField): SortOrd
   }
 }
 
-/** Caches one order per field until the index's sort keys change. */
+/** What invalidates a field's order: names only change with rows; values with any analysis/edit. */
+const versionOf = (index: LibraryIndex, field: SortField) =>
+  field === 'name' || field === 'added' ? index.rowsVersion : index.sortVersion;
+
+/** Caches one order per field until that field's sort keys change. */
 export class SortCache {
   private cache = new Map<SortField, { version: number; order: SortOrder }>();
 
   get(index: LibraryIndex, field: SortField): SortOrder {
     const hit = this.cache.get(field);
-    if (hit && hit.version === index.sortVersion) return hit.order;
+    const version = versionOf(index, field);
+    if (hit && hit.version === version) return hit.order;
     const order = computeSortOrder(index, field);
-    this.cache.set(field, { version: index.sortVersion, order });
+    this.cache.set(field, { version, order });
     return order;
+  }
+
+  /** Precomputes every order that is stale, one field per idle slice, so the first sort is instant. */
+  warm(index: LibraryIndex, fields: readonly SortField[]): void {
+    const idle =
+      (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback ??
+      ((cb: () => void) => setTimeout(cb, 50));
+    const next = (i: number) => {
+      if (i >= fields.length) return;
+      idle(
+        () => {
+          this.get(index, fields[i]);
+          next(i + 1);
+        },
+        { timeout: 2000 },
+      );
+    };
+    next(0);
   }
 }

@@ -37,7 +37,8 @@ export class AppStore {
   importer: Importer | null = null;
   lastQueryMs = 0;
 
-  private sorts = new SortCache();
+  readonly sorts = new SortCache();
+  private urlTimer: ReturnType<typeof setTimeout> | null = null;
   private listeners = new Set<() => void>();
   private resultFor = { version: -1, query: null as ViewQuery | null };
   private notifyTimer: ReturnType<typeof setTimeout> | null = null;
@@ -96,8 +97,13 @@ export class AppStore {
 
   setQuery(patch: Partial<ViewQuery>): void {
     this.query = { ...this.query, ...patch };
-    this.history?.replace(formatViewQuery(this.query));
     this.emit();
+    // history.replaceState costs several ms: keep it off the path from input to new rows.
+    if (this.urlTimer) clearTimeout(this.urlTimer);
+    this.urlTimer = setTimeout(() => {
+      this.urlTimer = null;
+      this.history?.replace(formatViewQuery(this.query));
+    }, 150);
   }
 
   setPanel(panel: Panel): void {

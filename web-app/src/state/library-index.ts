@@ -49,6 +49,8 @@ export class LibraryIndex {
   version = 0;
   /** Bumped only when sort keys may have changed (values, names), so sorted orders can be reused. */
   sortVersion = 0;
+  /** Bumped when rows are added or removed or names/paths change (name order, folder list). */
+  rowsVersion = 0;
   /** Bumped when analysed content changes (new results, new hashes): similarity reloads on it. */
   contentVersion = 0;
 
@@ -112,6 +114,7 @@ export class LibraryIndex {
     const versions = {
       version: this.version + other.version + 1,
       sortVersion: this.sortVersion + other.sortVersion + 1,
+      rowsVersion: this.rowsVersion + other.rowsVersion + 1,
       contentVersion: this.contentVersion + other.contentVersion + 1,
     };
     Object.assign(this, other, versions);
@@ -126,7 +129,7 @@ export class LibraryIndex {
       const h = this.hash[r];
       if (h) this.hashCount.set(h, (this.hashCount.get(h) ?? 0) + 1);
     }
-    this.touch(true);
+    this.touch(true, true);
     this.contentVersion++;
   }
 
@@ -196,7 +199,7 @@ export class LibraryIndex {
     this.setMeasured(row, file.summary);
     if (edit !== undefined) this.edits[row] = edit;
     this.derive(row);
-    this.touch(true);
+    this.touch(true, true);
     this.contentVersion++;
     return row;
   }
@@ -214,7 +217,7 @@ export class LibraryIndex {
     if (patch.error !== undefined) this.error[row] = patch.error?.message ?? '';
     if (patch.summary !== undefined) this.setMeasured(row, patch.summary);
     this.derive(row);
-    this.touch(true);
+    this.touch(true, patch.name !== undefined || patch.path !== undefined);
   }
 
   applyEdit(fileId: number, edit: EditRow | null): void {
@@ -313,8 +316,9 @@ export class LibraryIndex {
     return `${this.path[row]}${tagText}`.toLowerCase();
   }
 
-  touch(sortKeysChanged: boolean): void {
+  touch(sortKeysChanged: boolean, rowsChanged = false): void {
     this.version++;
     if (sortKeysChanged) this.sortVersion++;
+    if (rowsChanged) this.rowsVersion++;
   }
 }

@@ -73,7 +73,7 @@ export function Facets() {
   const res = store.view();
   const [folderVersion, setFolderVersion] = useState(-1);
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed when the index's sort keys change
-  const folders = useMemo(() => folderCounts(index), [index.sortVersion, folderVersion]);
+  const folders = useMemo(() => folderCounts(index), [index.rowsVersion, folderVersion]);
   const toggleType = (t: SampleType) =>
     store.setQuery({ types: q.types.includes(t) ? q.types.filter((x) => x !== t) : [...q.types, t] });
   const toggleKey = (k: number) =>

@@ -136,6 +136,7 @@ export function Header() {
           hidden
           data-testid="file-input"
           onChange={(e) => {
+            performance.mark('sm:files-received');
             void importFiles(store, Array.from(e.target.files ?? []));
             e.target.value = '';
           }}

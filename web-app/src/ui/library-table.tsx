@@ -1,6 +1,6 @@
 import { SAMPLE_TYPES } from '@samplemind/contract';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { type KeyboardEvent, useEffect, useLayoutEffect, useRef } from 'react';
 import { camelotOfCode, keyLabel } from '../query/keys';
 import type { SortField } from '../query/view-query';
 import { EDITED, STATUS } from '../state/library-index';
@@ -50,6 +50,11 @@ export function LibraryTable() {
     }
     store.importer?.setVisible(ids);
   }, [first, last, rows, index, store]);
+
+  // Benchmark hook: called after every commit of the table (before paint).
+  useLayoutEffect(() => {
+    (globalThis as { __samplemindTableCommit?: () => void }).__samplemindTableCommit?.();
+  });
 
   const focusPos = store.focus === null ? -1 : rows.indexOf(index.rowOfFile(store.focus));
 

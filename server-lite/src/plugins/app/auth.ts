@@ -1,8 +1,9 @@
 import jwt from '@fastify/jwt';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { unauthorized } from '../../http-errors';
+import { tooManyRequests, unauthorized } from '../../http-errors';
 import type { AccessClaims } from '../../types';
+import { globalLimitKey } from '../external/rate-limit';
 
 /**
  * Access tokens: HS256 JWTs carrying the user id (sub) and the refresh-token family (sid). A token
@@ -19,20 +20,40 @@ export default fp(
     });
 
     app.decorateRequest('auth', undefined as unknown as FastifyRequest['auth']);
-    app.decorate('authenticate', async (req: FastifyRequest) => {
+    const { RATE_LIMIT_MAX: max, RATE_LIMIT_WINDOW_MS: window } = config;
+    /** The global per-IP limit for bearer requests (the rate-limit plugin skips them). */
+    const countRequest = (req: FastifyRequest) =>
+      max > 0 && !(req.routeOptions.config as { rateLimit?: unknown }).rateLimit
+        ? app.stores.counters.incr(globalLimitKey(req.ip), window)
+        : null;
+
+    app.decorate('authenticate', async (req: FastifyRequest, reply: FastifyReply) => {
       const header = req.headers.authorization;
       if (!header || !/^bearer /i.test(header)) throw unauthorized('missing bearer token');
-      let claims: AccessClaims;
+      const counted = countRequest(req);
+      let claims: AccessClaims | null = null;
       try {
         claims = await req.jwtVerify<AccessClaims>();
-      } catch {
-        throw unauthorized('invalid or expired access token');
+      } catch {}
+      const valid =
+        claims !== null &&
+        claims.typ === 'access' &&
+        typeof claims.sub === 'string' &&
+        typeof claims.sid === 'string';
+      // The counter and the session status are looked up together.
+      const [count, active] = await Promise.all([
+        counted,
+        valid ? app.sessions.isActive(claims!.sid) : false,
+      ]);
+      if (count) {
+        reply.header('x-ratelimit-limit', max);
+        reply.header('x-ratelimit-remaining', Math.max(0, max - count.count));
+        reply.header('x-ratelimit-reset', Math.ceil(count.ttlMs / 1000));
+        if (count.count > max) throw tooManyRequests(count.ttlMs / 1000);
       }
-      if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') {
-        throw unauthorized('not an access token');
-      }
-      if (!(await app.sessions.isActive(claims.sid))) throw unauthorized('session revoked');
-      req.auth = { userId: claims.sub, sessionId: claims.sid };
+      if (!valid) throw unauthorized('invalid or expired access token');
+      if (!active) throw unauthorized('session revoked');
+      req.auth = { userId: claims!.sub, sessionId: claims!.sid };
     });
   },
   { name: 'auth', dependencies: ['stores'] },

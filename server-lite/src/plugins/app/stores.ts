@@ -15,10 +15,16 @@ export default fp<StoreOverrides>(
     const { config } = app;
     const stores = opts.stores ?? (await createStores(config, app.log));
     app.decorate('stores', stores);
-    app.decorate(
-      'sessions',
-      new SessionService(stores.docs, stores.cache, config.REFRESH_TOKEN_TTL_SEC, config.CACHE_TTL_SEC),
+    const sessions = new SessionService(
+      stores.docs,
+      stores.cache,
+      stores.pokes,
+      config.REFRESH_TOKEN_TTL_SEC,
+      config.CACHE_TTL_SEC,
+      // In process the cache is already local; with Redis, skip a round trip per request.
+      stores.cache.backend === 'redis' ? config.SESSION_LOCAL_CACHE_MS : 0,
     );
+    app.decorate('sessions', sessions);
     const library = new LibraryService(stores, config.CACHE_TTL_SEC, app.log);
     library.start();
     app.decorate('library', library);
@@ -26,6 +32,7 @@ export default fp<StoreOverrides>(
     app.log.info({ backends: config.backends }, 'stores ready');
     app.addHook('onClose', async () => {
       library.stop();
+      sessions.close();
       await app.engine.close();
       // Stores handed in by the caller are the caller's to close.
       if (!opts.stores) await stores.close();

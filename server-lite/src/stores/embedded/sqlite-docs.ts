@@ -46,7 +46,9 @@ export class SqliteDocumentStore implements DocumentStore {
     this.db.exec(SCHEMA);
     // Files written before the search index existed: fill it once.
     if (!this.db.prepare('SELECT 1 FROM samples_fts LIMIT 1').get()) {
-      this.db.exec('INSERT INTO samples_fts (rowid, search) SELECT rowid, search FROM samples WHERE visible = 1');
+      this.db.exec(
+        'INSERT INTO samples_fts (rowid, search) SELECT rowid, search FROM samples WHERE visible = 1',
+      );
     }
     this.analyze();
   }
@@ -176,7 +178,7 @@ export class SqliteDocumentStore implements DocumentStore {
     const col = SORT_COLUMN[field];
     const params: unknown[] = [userId];
     let sql = `SELECT s.${col} AS sv, s.id, s.summary FROM samples s WHERE s.user_id = ? AND s.visible = 1`;
-    sql += filterSql(q.filters, params, this.textCandidates(q.filters.q));
+    sql += filterSql(q.filters, params, userId, this.textCandidates(q.filters.q));
     if (q.after) {
       const op = desc ? '<' : '>';
       sql += ` AND (s.${col} ${op} ? OR (s.${col} = ? AND s.id ${op} ?))`;
@@ -208,7 +210,7 @@ export class SqliteDocumentStore implements DocumentStore {
     const params: unknown[] = [userId, ...ids];
     const sql = `SELECT s.id, s.summary FROM samples s WHERE s.user_id = ? AND s.visible = 1 AND s.id IN (${ids
       .map(() => '?')
-      .join(',')})${filterSql(filters, params, this.textCandidates(filters.q))}`;
+      .join(',')})${filterSql(filters, params, userId, this.textCandidates(filters.q))}`;
     const rows = this.st(sql).all(...params) as { id: string; summary: string }[];
     const byId = new Map(rows.map((r) => [r.id, r.summary]));
     return ids.filter((id) => byId.has(id)).map((id) => JSON.parse(byId.get(id)!) as SampleSummary);
@@ -320,7 +322,10 @@ export class SqliteDocumentStore implements DocumentStore {
     this.st('DELETE FROM sample_tags WHERE user_id = ? AND sample_id = ?').run(userId, doc.id);
     const ins = this.st('INSERT OR IGNORE INTO sample_tags (user_id, tag, sample_id) VALUES (?, ?, ?)');
     for (const tag of row.tags) ins.run(userId, tag, doc.id);
-    const { rowid } = this.st('SELECT rowid FROM samples WHERE user_id = ? AND id = ?').get(userId, doc.id) as {
+    const { rowid } = this.st('SELECT rowid FROM samples WHERE user_id = ? AND id = ?').get(
+      userId,
+      doc.id,
+    ) as {
       rowid: number;
     };
     this.st('DELETE FROM samples_fts WHERE rowid = ?').run(rowid);

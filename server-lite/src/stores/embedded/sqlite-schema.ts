@@ -52,7 +52,12 @@ export const SORT_COLUMN: Record<string, string> = {
  * Builds the WHERE clause for the shared filters; `s` is the samples alias. `textRowids`: when the
  * text search index found few candidates, their rowids (see textCandidates).
  */
-export function filterSql(f: SampleFilters, params: unknown[], textRowids: number[] | null = null): string {
+export function filterSql(
+  f: SampleFilters,
+  params: unknown[],
+  userId: string,
+  textRowids: number[] | null = null,
+): string {
   const w: string[] = [];
   if (f.type && f.type.length > 0) {
     w.push(`s.type IN (${f.type.map(() => '?').join(',')})`);
@@ -87,10 +92,9 @@ export function filterSql(f: SampleFilters, params: unknown[], textRowids: numbe
     params.push(f.durationMax);
   }
   for (const tag of f.tags ?? []) {
-    w.push(
-      'EXISTS (SELECT 1 FROM sample_tags t WHERE t.user_id = s.user_id AND t.tag = ? AND t.sample_id = s.id)',
-    );
-    params.push(tag.toLowerCase());
+    // IN (not a correlated EXISTS): the tag's rows come straight from the primary key.
+    w.push('s.id IN (SELECT t.sample_id FROM sample_tags t WHERE t.user_id = ? AND t.tag = ?)');
+    params.push(userId, tag.toLowerCase());
   }
   if (f.q) {
     const q = f.q.toLowerCase();

@@ -1,0 +1,140 @@
+import type { OnsetEnvelope } from './onset-envelope';
+import { backbeat } from './rhythm-backbeat';
+import { barFit } from './rhythm-length';
+import { pulseSalience, refinePulse, subdivisionFit, type Tatum, tempoPrior } from './rhythm-metre';
+import { magnitudeAt, type OnsetSpectrum } from './rhythm-spectrum';
+
+/**
+ * Scoring of tempo hypotheses, in two stages that mirror two different questions.
+ * 1. The grid: which pulse train explains the onsets (salience), with a usual hi-hat subdivision,
+ *    fitting the file length. This settles the metrical grid: straight or triplet, the family of
+ *    tempi related by octaves. The tempo prior takes part only through the family's most
+ *    plausible octave, so that it cannot turn a 12/8 shuffle at 65 into straight time at 97.5
+ *    merely because 97.5 is closer to the centre of the prior.
+ * 2. The octave within that grid's family (×2, ×½): the prior, the subdivision and where the
+ *    drums fall (backbeat).
+ *    The octave cues only compare tempi that share the winning grid; applied to every candidate
+ *    they would also reward readings on another grid (a four-on-the-floor kick with off-beat
+ *    snares alternates perfectly at two thirds of its tempo, as a shuffle would).
+ */
+
+export type TempoHypothesis = {
+  bpm: number;
+  /** log salience relative to the best pulse. */
+  salience: number;
+  prior: number;
+  subdivision: number;
+  /** Support from the file length holding a whole number of bars. */
+  length: number;
+  /** Support from kick and snare alternating on the beats (rhythm-backbeat.ts). */
+  backbeat: number;
+  score: number;
+};
+
+export type HypothesisInput = {
+  spectrum: OnsetSpectrum;
+  env: OnsetEnvelope;
+  first: number;
+  last: number;
+  durationSec: number;
+  tatum: Tatum;
+  /** Onset spectrum of the high band, where the hi-hat subdivision is read. */
+  highSpectrum: OnsetSpectrum | null;
+  /** Weight of the hi-hat cue (drums present and their pulse clear). */
+  drumWeight: number;
+  /** How surely drums are present at all (0..1). */
+  drumPresence: number;
+  /** Largest salience on the tempo grid. */
+  peakSalience: number;
+};
+
+export const MIN_BPM = 40;
+export const MAX_BPM = 220;
+
+/** Score bonus (log units) for a tempo at which the file holds a whole, usual number of bars. */
+const LENGTH_SUPPORT = 0.2;
+/** Score (log units) for a perfect kick/snare alternation on the beats. */
+const BACKBEAT_WEIGHT = 1;
+/** Highest harmonic frequency used to pin a tempo down precisely. */
+const REFINE_MAX_HZ = 10;
+/** Demotion of readings off the winning grid: they stay listed as candidates, but last. */
+const OFF_GRID = 1;
+/** Relative tolerance for two tempi to count as the same, or as exact octaves. */
+const SAME = 0.02;
+
+export function scoreHypotheses(seeds: number[], input: HypothesisInput): TempoHypothesis[] {
+  const { spectrum, tatum, drumWeight, peakSalience, durationSec } = input;
+  const hypotheses: TempoHypothesis[] = [];
+  for (const seed of seeds) {
+    if (seed < MIN_BPM * 0.98 || seed > MAX_BPM * 1.02) continue;
+    const bpm = refinePulse(spectrum, seed, 0.015, REFINE_MAX_HZ);
+    if (hypotheses.some((h) => Math.abs(h.bpm / bpm - 1) < SAME)) continue;
+    const salience = Math.log(pulseSalience(spectrum, bpm) / peakSalience + 1e-9);
+    const prior = tempoPrior(bpm);
+    const subdivision = tatum.hz > 0 ? drumWeight * subdivisionFit(hatSubdivision(bpm, input)) : 0;
+    const fits = barFit(durationSec, bpm, 4) ?? barFit(durationSec, bpm, 3);
+    const length = fits ? LENGTH_SUPPORT : 0;
+    const score = salience + prior + subdivision + length;
+    hypotheses.push({ bpm, salience, prior, subdivision, length, backbeat: 0, score });
+  }
+  let grid: TempoHypothesis | undefined;
+  let gridScore = Number.NEGATIVE_INFINITY;
+  for (const h of hypotheses) {
+    const s = h.score - h.prior + familyPrior(h.bpm);
+    if (s > gridScore) {
+      gridScore = s;
+      grid = h;
+    }
+  }
+  if (!grid) return hypotheses;
+  for (const h of hypotheses) {
+    if (!isOctave(h.bpm, grid.bpm)) {
+      // Off the winning grid: kept as a candidate, ranked below every reading on it.
+      h.score -= OFF_GRID;
+      continue;
+    }
+    h.backbeat = octaveSupport(h.bpm, input);
+    h.score += h.backbeat;
+  }
+  return hypotheses.sort((a, b) => b.score - a.score);
+}
+
+/**
+ * Hi-hat pulses per beat at `bpm`. The tatum finder returns the fastest pulse whose half rate is
+ * silent, so a ride that marks every beat with swung skip notes ("ding, ding-a ding") reads as
+ * one pulse per beat (or a dotted 1.5): the accents on the beat outweigh the sparse skips. When the
+ * high band's triplet line (three per beat) is stronger than its straight-eighth line, the beat is
+ * subdivided in triplets (swing, shuffle, 12/8) and is counted as such.
+ */
+function hatSubdivision(bpm: number, input: HypothesisInput): number {
+  const beatHz = bpm / 60;
+  const q = input.tatum.hz / beatHz;
+  const { highSpectrum } = input;
+  if (!highSpectrum || !(near(q, 1) || near(q, 1.5))) return q;
+  const triplet = magnitudeAt(highSpectrum, 3 * beatHz);
+  const straight = magnitudeAt(highSpectrum, 2 * beatHz);
+  return triplet > straight ? 3 : q;
+}
+
+const near = (q: number, r: number) => Math.abs(q / r - 1) < 0.06;
+
+/** The prior of the most plausible octave of `bpm` within the tempo range. */
+function familyPrior(bpm: number): number {
+  let best = Number.NEGATIVE_INFINITY;
+  for (let t = bpm; t >= MIN_BPM * 0.98; t /= 2) best = Math.max(best, tempoPrior(t));
+  for (let t = bpm * 2; t <= MAX_BPM * 1.02; t *= 2) best = Math.max(best, tempoPrior(t));
+  return best;
+}
+
+function octaveSupport(bpm: number, input: HypothesisInput): number {
+  const { env, first, last, drumPresence } = input;
+  if (drumPresence <= 0) return 0;
+  const alternation = backbeat(env.kick, env.snare, first, last, env.rate, bpm).alternation;
+  return drumPresence * BACKBEAT_WEIGHT * alternation;
+}
+
+/** `a` = `b` × 2^k for some integer k (within SAME). */
+function isOctave(a: number, b: number): boolean {
+  const k = Math.round(Math.log2(a / b));
+  return Math.abs(a / (b * 2 ** k) - 1) < SAME;
+}
