@@ -86,7 +86,8 @@ export default defineConfig({
         id: './',
         name: 'SampleMind',
         short_name: 'SampleMind',
-        description: 'Your sample library, analysed locally: BPM, key, type, loudness; search and audition offline.',
+        description:
+          'Your sample library, analysed locally: BPM, key, type, loudness; search and audition offline.',
         start_url: './',
         scope: './',
         display: 'standalone',

@@ -4,6 +4,9 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { aiRoutes } from './ai/ai-routes';
+import { RedisAiStore } from './ai/redis-store';
+import { type AiStore, MemoryAiStore } from './ai/store';
 import type { Config } from './config/env';
 import { compileSerializer } from './library/serialize';
 import authPlugin from './plugins/app/auth';
@@ -19,6 +22,7 @@ import fileRoutes from './routes/files';
 import healthRoutes from './routes/health';
 import staticRoutes from './routes/static';
 import syncRoutes from './routes/sync';
+import { RedisConnection } from './stores/redis/client';
 import './types';
 
 export type BuildOptions = StoreOverrides & {
@@ -76,6 +80,22 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(fileRoutes, { prefix: '/api/v1/audio' });
   await app.register(analyzeRoutes, { prefix: '/api/v1/audio' });
   await app.register(syncRoutes, { prefix: '/api/v1/sync' });
+  await app.register(aiRoutes, {
+    prefix: '/api/v1',
+    config: config.ai,
+    // Also holds the AI rate-limit and token-budget counters: shared through Redis when set.
+    cache: await createAiStore(app, config),
+    authenticate: app.authenticate,
+    metrics: app.metricsRegistry,
+  });
   await app.register(staticRoutes);
   return app;
+}
+
+async function createAiStore(app: FastifyInstance, config: Config): Promise<AiStore> {
+  if (!config.REDIS_URL) return new MemoryAiStore(config.ai.cacheMaxEntries);
+  const conn = new RedisConnection(config.REDIS_URL, app.log, 'redis-ai');
+  await conn.start();
+  app.addHook('onClose', () => conn.close());
+  return new RedisAiStore(conn.client, { prefix: config.REDIS_KEY_PREFIX });
 }

@@ -1,4 +1,5 @@
 import type { preHandlerAsyncHookHandler } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { SessionService } from './auth/sessions';
 import type { Config } from './config/env';
 import type { AnalysisEngine } from './engine/engine';
@@ -14,6 +15,8 @@ declare module 'fastify' {
     sessions: SessionService;
     library: LibraryService;
     engine: AnalysisEngine;
+    /** Prometheus registry behind /metrics. */
+    metricsRegistry: Registry;
     /** preHandler that requires a valid, unrevoked access token and sets request.auth. */
     authenticate: preHandlerAsyncHookHandler;
   }

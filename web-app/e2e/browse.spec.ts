@@ -5,7 +5,14 @@ import type { LibraryPage } from './pages/library-page';
 
 let s: AppSession;
 let app: LibraryPage;
-const ALL = ['Big Kick.wav', 'Closed Hat.wav', 'Pluck A3.wav', 'Slow 90.wav', 'Groove 120.wav', 'Fast 140.wav'];
+const ALL = [
+  'Big Kick.wav',
+  'Closed Hat.wav',
+  'Pluck A3.wav',
+  'Slow 90.wav',
+  'Groove 120.wav',
+  'Fast 140.wav',
+];
 
 beforeAll(async () => {
   s = await openApp();
@@ -59,7 +66,9 @@ describe('browsing', () => {
   it('keeps the view in the URL across a reload', async () => {
     await app.toggleType('drum-loop');
     await app.sortBy('bpm'); // now descending
-    await app.page.waitForFunction(() => location.search.includes('sort=bpm') && location.search.includes('dir=desc'));
+    await app.page.waitForFunction(
+      () => location.search.includes('sort=bpm') && location.search.includes('dir=desc'),
+    );
     const url = app.page.url();
     expect(url).toContain('type=drum-loop');
     expect(url).toContain('sort=bpm');
@@ -86,7 +95,9 @@ describe('browsing', () => {
     await app.page.locator('[data-testid="play"]').click();
     await expect.poll(() => app.isPlaying(), { timeout: 10_000 }).toBe(true);
     const looping = await app.page.evaluate(
-      () => (globalThis as unknown as { __samplemindPlayer: { state: { isLooping: boolean } } }).__samplemindPlayer.state.isLooping,
+      () =>
+        (globalThis as unknown as { __samplemindPlayer: { state: { isLooping: boolean } } })
+          .__samplemindPlayer.state.isLooping,
     );
     expect(looping).toBe(true);
     // A 4 s loop is still playing after it would have ended once.
@@ -96,7 +107,13 @@ describe('browsing', () => {
 
   it('shows the stored waveform and the detail values', async () => {
     await app.select('Pluck A3.wav');
-    await expect.poll(() => app.page.locator('[data-testid="detail"] [data-testid="waveform"]').getAttribute('data-has-peaks')).toBe('1');
-    await expect.poll(() => app.page.locator('[data-testid="detail-type"]').textContent()).toMatch(/melodic|bass/);
+    await expect
+      .poll(() =>
+        app.page.locator('[data-testid="detail"] [data-testid="waveform"]').getAttribute('data-has-peaks'),
+      )
+      .toBe('1');
+    await expect
+      .poll(() => app.page.locator('[data-testid="detail-type"]').textContent())
+      .toMatch(/melodic|bass/);
   });
 });

@@ -51,7 +51,9 @@ describe('export', () => {
     await app.sortBy('bpm');
     await page.locator('.t-row').first().click(); // focus stays; selection cleared below
     await page.evaluate(() => {
-      const store = (globalThis as unknown as { __samplemind: { store: { selection: Set<number>; emit(): void } } }).__samplemind.store;
+      const store = (
+        globalThis as unknown as { __samplemind: { store: { selection: Set<number>; emit(): void } } }
+      ).__samplemind.store;
       store.selection = new Set();
       store.emit();
     });
@@ -66,9 +68,16 @@ describe('export', () => {
     });
     expect(csv.find((r) => r.name === 'Slow 90.wav')!.tags).toBe('half "time", slow');
 
-    const json = JSON.parse(await app.download('export-json')) as { name: string; bpm: number; tags: string[] }[];
+    const json = JSON.parse(await app.download('export-json')) as {
+      name: string;
+      bpm: number;
+      tags: string[];
+    }[];
     expect(json.map((r) => r.name)).toEqual(shown);
-    expect(json.find((r) => r.name === 'Slow 90.wav')).toMatchObject({ bpm: 45, tags: ['half "time", slow'] });
+    expect(json.find((r) => r.name === 'Slow 90.wav')).toMatchObject({
+      bpm: 45,
+      tags: ['half "time", slow'],
+    });
   });
 
   it('exports the whole library as JSON and imports it into an empty one', async () => {

@@ -22,6 +22,10 @@ export const LOOPS = {
 /** Files that must fail alone, each with a readable reason. */
 export const BAD = {
   empty: { name: 'Empty.wav', bytes: new Uint8Array(0), type: 'audio/wav' },
-  text: { name: 'Not Audio.wav', bytes: new TextEncoder().encode('this is a text file, not audio\n'.repeat(20)), type: 'audio/wav' },
+  text: {
+    name: 'Not Audio.wav',
+    bytes: new TextEncoder().encode('this is a text file, not audio\n'.repeat(20)),
+    type: 'audio/wav',
+  },
   truncated: { name: 'Cut Header.wav', bytes: encodeWav([kick(0.2)]).slice(0, 30), type: 'audio/wav' },
 } satisfies Record<string, FileSpec>;

@@ -34,7 +34,9 @@ describe('importing', () => {
       expect(v.error, bad.name).not.toMatch(/Error:|at \w+ \(|undefined/);
     }
     expect(await app.progress()).toMatchObject({ total: 6, done: 3, failed: 3, isActive: false });
-    await expect.poll(() => app.page.locator('[data-testid="progress-text"]').textContent()).toContain('6 / 6');
+    await expect
+      .poll(() => app.page.locator('[data-testid="progress-text"]').textContent())
+      .toContain('6 / 6');
   });
 
   it('finds duplicates by content and does not analyse them twice', async () => {

@@ -17,7 +17,9 @@ describe('an import interrupted by a reload', () => {
     // Reload as soon as part of the import is stored.
     await app.page.waitForFunction(
       () => {
-        const p = (globalThis as unknown as { __samplemind: { importer: { progress(): { done: number } } } }).__samplemind.importer.progress();
+        const p = (
+          globalThis as unknown as { __samplemind: { importer: { progress(): { done: number } } } }
+        ).__samplemind.importer.progress();
         return p.done >= 5;
       },
       undefined,

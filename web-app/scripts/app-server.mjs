@@ -42,10 +42,21 @@ export function ensureBuilt(log = console.error) {
   const mode = process.env.SAMPLEMIND_BUILD ?? 'auto';
   if (mode === 'never' || (mode === 'auto' && !isBuildStale())) return false;
   log('building the app (vite build)…');
-  const res = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', configFile, '--logLevel', 'warn'], {
-    cwd: webApp,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const res = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      configFile,
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: webApp,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   if (res.status !== 0) throw new Error(`vite build failed (exit ${res.status})`);
   return true;
 }

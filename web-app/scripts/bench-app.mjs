@@ -51,7 +51,8 @@ const round = (x, d = 1) => (x === null || x === undefined ? null : Number(x.toF
 const LONGTASK_INIT = () => {
   globalThis.__longtasks = [];
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) globalThis.__longtasks.push({ start: e.startTime, duration: e.duration });
+    for (const e of list.getEntries())
+      globalThis.__longtasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
 };
 
@@ -67,9 +68,12 @@ async function heapMB(page) {
 async function longTasksSince(page, t0) {
   // Picking thousands of files makes the browser build the FileList in one long task of its own,
   // before the app's change handler runs; that task is reported apart.
-  const received = await page.evaluate(() => performance.getEntriesByName('sm:files-received').at(-1)?.startTime ?? null);
+  const received = await page.evaluate(
+    () => performance.getEntriesByName('sm:files-received').at(-1)?.startTime ?? null,
+  );
   const all = await page.evaluate((t) => globalThis.__longtasks.filter((x) => x.start >= t), t0);
-  const browserOwn = received === null ? [] : all.filter((x) => x.start <= received && x.start + x.duration >= received);
+  const browserOwn =
+    received === null ? [] : all.filter((x) => x.start <= received && x.start + x.duration >= received);
   const tasks = all.filter((x) => !browserOwn.includes(x));
   return {
     count: tasks.length,
@@ -119,7 +123,11 @@ async function benchImport(url) {
     const p = await page.evaluate(() => globalThis.__samplemind.importer.progress());
     const stored = await page.evaluate(async () => {
       const db = globalThis.__samplemind.store.db;
-      return { files: await db.files.count(), queue: await db.queue.count(), samples: await db.samples.count() };
+      return {
+        files: await db.files.count(),
+        queue: await db.queue.count(),
+        samples: await db.samples.count(),
+      };
     });
     return {
       files: N,
@@ -175,13 +183,23 @@ async function benchLibrary(url) {
       const cases = [];
       const types = ['kick', 'snare', 'hihat', 'bass', 'melodic', 'drum-loop', 'music-loop', 'fx'];
       for (const t of types) cases.push(['filter', { types: [t] }]);
-      for (const [lo, hi] of [[80, 100], [118, 122], [170, 180], [60, 200]]) {
+      for (const [lo, hi] of [
+        [80, 100],
+        [118, 122],
+        [170, 180],
+        [60, 200],
+      ]) {
         cases.push(['filter', { bpmMin: lo, bpmMax: hi, halfDouble: false }]);
         cases.push(['filter', { bpmMin: lo, bpmMax: hi, halfDouble: true }]);
       }
       for (const k of [[18], [0, 1], [9, 17]]) cases.push(['filter', { keys: k, compatible: true }]);
-      cases.push(['filter', { loop: 'loop' }], ['filter', { durMax: 0.5 }], ['filter', { status: 'favourites' }]);
-      for (const q of ['kick', 'dusty', 'warm bass', 'drums/loops', 'tape 12', 'zzz', 'a']) cases.push(['search', { text: q }]);
+      cases.push(
+        ['filter', { loop: 'loop' }],
+        ['filter', { durMax: 0.5 }],
+        ['filter', { status: 'favourites' }],
+      );
+      for (const q of ['kick', 'dusty', 'warm bass', 'drums/loops', 'tape 12', 'zzz', 'a'])
+        cases.push(['search', { text: q }]);
       for (const f of ['name', 'type', 'bpm', 'key', 'duration', 'lufs', 'root', 'added']) {
         cases.push(['sort', { sort: f, desc: false }]);
         cases.push(['sort', { sort: f, desc: true }]);
@@ -207,7 +225,14 @@ async function benchLibrary(url) {
           void table.querySelector('[role="row"]')?.getBoundingClientRect();
           const domMs = performance.now() - t0;
           await frame();
-          out.push({ kind, round, ms: domMs, frameMs: performance.now() - t0, computeMs, rows: store.view().rows.length });
+          out.push({
+            kind,
+            round,
+            ms: domMs,
+            frameMs: performance.now() - t0,
+            computeMs,
+            rows: store.view().rows.length,
+          });
         }
       }
       store.setQuery({ ...base });
@@ -256,7 +281,12 @@ async function benchLibrary(url) {
       samples: LIBRARY,
       coldOpen: {
         firstMs: round(opens[0].interactiveMs),
-        medianMs: round(pct(opens.map((o) => o.interactiveMs), 50)),
+        medianMs: round(
+          pct(
+            opens.map((o) => o.interactiveMs),
+            50,
+          ),
+        ),
         loadIndexMs: opens.map((o) => round(o.loadIndexMs)),
         rows: opens[0].rows,
         longTasks: openLong,
@@ -267,8 +297,18 @@ async function benchLibrary(url) {
         filterP95Ms: round(pct(byKind('filter'), 95)),
         searchP95Ms: round(pct(byKind('search'), 95)),
         sortP95Ms: round(pct(byKind('sort'), 95)),
-        computeP95Ms: round(pct(queries.map((q) => q.computeMs), 95)),
-        toNextFrameP95Ms: round(pct(queries.map((q) => q.frameMs), 95)),
+        computeP95Ms: round(
+          pct(
+            queries.map((q) => q.computeMs),
+            95,
+          ),
+        ),
+        toNextFrameP95Ms: round(
+          pct(
+            queries.map((q) => q.frameMs),
+            95,
+          ),
+        ),
         count: queries.length,
       },
       similarity: {
@@ -311,7 +351,12 @@ function bundleSizes() {
   const kb = (n) => round(n / 1024);
   return {
     mainJs: { files: mainFiles, rawKB: kb(sum('raw')), gzipKB: kb(sum('gzip')), brotliKB: kb(sum('brotli')) },
-    chunks: chunks.map((c) => ({ file: c.file, rawKB: kb(c.raw), gzipKB: kb(c.gzip), brotliKB: kb(c.brotli) })),
+    chunks: chunks.map((c) => ({
+      file: c.file,
+      rawKB: kb(c.raw),
+      gzipKB: kb(c.gzip),
+      brotliKB: kb(c.brotli),
+    })),
     totalDistKB: kb(
       readdirSync(join(dist, 'assets'))
         .filter((f) => !/\.(gz|br)$/.test(f))

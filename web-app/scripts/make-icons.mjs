@@ -7,7 +7,10 @@ const publicDir = fileURLToPath(new URL('../../public/', import.meta.url));
 const svg = await readFile(`${publicDir}favicon.svg`);
 
 for (const size of [192, 512]) {
-  await sharp(svg, { density: 600 }).resize(size, size).png({ compressionLevel: 9 }).toFile(`${publicDir}icons/icon-${size}.png`);
+  await sharp(svg, { density: 600 })
+    .resize(size, size)
+    .png({ compressionLevel: 9 })
+    .toFile(`${publicDir}icons/icon-${size}.png`);
 }
 // Maskable: the logo inside the 80 % safe zone on a full-bleed background.
 const inner = await sharp(svg, { density: 600 }).resize(410, 410).png().toBuffer();

@@ -84,7 +84,12 @@ export function tone(midi = 57, seconds = 1, sr = SR) {
   for (let i = 0; i < n; i++) {
     const t = i / sr;
     const env = Math.min(1, t / 0.005) * Math.exp(-t * 2.5);
-    x[i] = 0.4 * env * (Math.sin(2 * Math.PI * f * t) + 0.5 * Math.sin(4 * Math.PI * f * t) + 0.25 * Math.sin(6 * Math.PI * f * t));
+    x[i] =
+      0.4 *
+      env *
+      (Math.sin(2 * Math.PI * f * t) +
+        0.5 * Math.sin(4 * Math.PI * f * t) +
+        0.25 * Math.sin(6 * Math.PI * f * t));
   }
   return x;
 }

@@ -39,12 +39,15 @@ function lazyPool(size: number): PoolLike & { get(): EnginePool | null } {
 export async function boot(): Promise<AppStore> {
   const db = getDb();
   const t0 = performance.now();
-  const { index, source } = await openLibrary(db, { rebuild: new URLSearchParams(location.search).has('rebuild') });
+  const { index, source } = await openLibrary(db, {
+    rebuild: new URLSearchParams(location.search).has('rebuild'),
+  });
   performance.measure('sm:load-index', { start: t0, detail: source });
   document.documentElement.dataset.indexSource = source;
   const access = new FileAccess(db);
   const store = new AppStore(db, index, access, parseViewQuery(location.search), {
-    replace: (search) => history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`),
+    replace: (search) =>
+      history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`),
   });
   const poolSize = poolSizeFor(location.search, navigator.hardwareConcurrency);
   const pool = lazyPool(poolSize);
@@ -66,7 +69,8 @@ export async function boot(): Promise<AppStore> {
     db,
     index,
     () => importer.progress().isActive,
-    () => store.notify('The library was changed in another tab: reload this one to see those changes.', 'info'),
+    () =>
+      store.notify('The library was changed in another tab: reload this one to see those changes.', 'info'),
   );
   if (source === 'snapshot') snapshots.markSaved();
   store.subscribe(() => snapshots.schedule());

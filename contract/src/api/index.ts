@@ -4,3 +4,4 @@ export * from './files';
 export * from './health';
 export * from './similar';
 export * from './sync';
+export * from './ai';

@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { type AiConfig, AiConfigError, loadAiConfig } from '../ai/config';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SERVER_ROOT = resolve(here, '../..');
@@ -84,6 +85,8 @@ export type Config = Omit<Env, 'JWT_SECRET' | 'CORS_ORIGINS'> & {
   JWT_SECRET: string;
   /** true = reflect any origin (development only). */
   CORS_ORIGINS: string[] | true;
+  /** AI providers and limits (server-lite/docs/ai.md); a provider without a key is absent. */
+  ai: AiConfig;
   /** Which backend serves each part. */
   backends: { documents: 'sqlite' | 'mongo'; cache: 'memory' | 'redis'; vectors: 'memory' | 'chroma' };
 };
@@ -113,6 +116,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && e.CORS_ORIGINS.trim() === '*') {
     problems.push('CORS_ORIGINS: "*" is not allowed in production; list the origins, comma-separated');
   }
+  let ai: AiConfig | undefined;
+  try {
+    ai = loadAiConfig(source);
+  } catch (err) {
+    if (!(err instanceof AiConfigError)) throw err;
+    problems.push(...err.problems);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const origins = e.CORS_ORIGINS.split(',')
     .map((s) => s.trim())
@@ -120,6 +130,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...e,
     JWT_SECRET: secret!,
+    ai: ai!,
     CORS_ORIGINS:
       origins.includes('*') || (origins.length === 0 && e.NODE_ENV !== 'production') ? true : origins,
     backends: {

@@ -129,7 +129,6 @@ function analyse(ctx: AnalysisContext): RhythmAnalysis {
     last: end,
     durationSec: ctx.durationSec,
     tatum,
-    highSpectrum,
     drumWeight,
     drumPresence,
     peakSalience,

@@ -2,7 +2,7 @@ import type { OnsetEnvelope } from './onset-envelope';
 import { backbeat } from './rhythm-backbeat';
 import { barFit } from './rhythm-length';
 import { pulseSalience, refinePulse, subdivisionFit, type Tatum, tempoPrior } from './rhythm-metre';
-import { magnitudeAt, type OnsetSpectrum } from './rhythm-spectrum';
+import type { OnsetSpectrum } from './rhythm-spectrum';
 
 /**
  * Scoring of tempo hypotheses, in two stages that mirror two different questions.
@@ -38,8 +38,6 @@ export type HypothesisInput = {
   last: number;
   durationSec: number;
   tatum: Tatum;
-  /** Onset spectrum of the high band, where the hi-hat subdivision is read. */
-  highSpectrum: OnsetSpectrum | null;
   /** Weight of the hi-hat cue (drums present and their pulse clear). */
   drumWeight: number;
   /** How surely drums are present at all (0..1). */
@@ -71,7 +69,7 @@ export function scoreHypotheses(seeds: number[], input: HypothesisInput): TempoH
     if (hypotheses.some((h) => Math.abs(h.bpm / bpm - 1) < SAME)) continue;
     const salience = Math.log(pulseSalience(spectrum, bpm) / peakSalience + 1e-9);
     const prior = tempoPrior(bpm);
-    const subdivision = tatum.hz > 0 ? drumWeight * subdivisionFit(hatSubdivision(bpm, input)) : 0;
+    const subdivision = tatum.hz > 0 ? drumWeight * subdivisionFit(tatum.hz / (bpm / 60)) : 0;
     const fits = barFit(durationSec, bpm, 4) ?? barFit(durationSec, bpm, 3);
     const length = fits ? LENGTH_SUPPORT : 0;
     const score = salience + prior + subdivision + length;
@@ -98,25 +96,6 @@ export function scoreHypotheses(seeds: number[], input: HypothesisInput): TempoH
   }
   return hypotheses.sort((a, b) => b.score - a.score);
 }
-
-/**
- * Hi-hat pulses per beat at `bpm`. The tatum finder returns the fastest pulse whose half rate is
- * silent, so a ride that marks every beat with swung skip notes ("ding, ding-a ding") reads as
- * one pulse per beat (or a dotted 1.5): the accents on the beat outweigh the sparse skips. When the
- * high band's triplet line (three per beat) is stronger than its straight-eighth line, the beat is
- * subdivided in triplets (swing, shuffle, 12/8) and is counted as such.
- */
-function hatSubdivision(bpm: number, input: HypothesisInput): number {
-  const beatHz = bpm / 60;
-  const q = input.tatum.hz / beatHz;
-  const { highSpectrum } = input;
-  if (!highSpectrum || !(near(q, 1) || near(q, 1.5))) return q;
-  const triplet = magnitudeAt(highSpectrum, 3 * beatHz);
-  const straight = magnitudeAt(highSpectrum, 2 * beatHz);
-  return triplet > straight ? 3 : q;
-}
-
-const near = (q: number, r: number) => Math.abs(q / r - 1) < 0.06;
 
 /** The prior of the most plausible octave of `bpm` within the tempo range. */
 function familyPrior(bpm: number): number {

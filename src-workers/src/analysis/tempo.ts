@@ -17,7 +17,10 @@ const NO_TEMPO: Tempo = {
 
 /**
  * Tempo of the sounding part: multi-band spectral-flux onsets → onset spectrum → metrical
- * hypotheses scored by pulse salience, a tempo prior, the hi-hat subdivision and the file length.
+ * hypotheses (rhythm-hypotheses.ts). The grid (straight or triplet pulse family) comes from pulse
+ * salience, the hi-hat subdivision and the file length; the octave within it from the tempo prior,
+ * the subdivision and where kick and snare fall (rhythm-backbeat.ts). Half-time patterns read at
+ * their felt tempo (see rhythm-backbeat.ts); the written one stays among the candidates.
  */
 export function analyseTempo(ctx: AnalysisContext): Tempo {
   const r = rhythmAnalysis(ctx);
@@ -69,8 +72,14 @@ function confidenceOf(r: RhythmAnalysis): number {
   const [a, b] = r.hypotheses;
   const margin = b ? a.score - b.score : 1;
   const decisive = 1 - Math.exp(-3 * margin);
-  return round2(clear * (0.5 + 0.5 * decisive));
+  return round2(MAX_CONFIDENCE * clear * (0.5 + 0.5 * decisive));
 }
+
+/**
+ * The audio alone never settles a tempo completely: the octave of a half-time feel is a writing
+ * convention the drums cannot show, so even a clean loop leaves room for metadata to confirm it.
+ */
+const MAX_CONFIDENCE = 0.95;
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 const clamp01 = (v: number) => (v < 0 ? 0 : Math.min(v, 1));

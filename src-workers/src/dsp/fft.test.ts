@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { realFft } from './fft';
+import { hannWindow, realFft, windowedMagnitudes } from './fft';
 
 function naiveDft(x: number[], n: number) {
   const re: number[] = [];
@@ -34,6 +34,46 @@ describe('realFft', () => {
       for (let k = 0; k <= n / 2; k++) {
         expect(re[k]).toBeCloseTo(ref.re[k], 6);
         expect(im[k]).toBeCloseTo(ref.im[k], 6);
+      }
+    });
+  }
+
+  // Every stage layout: radix-4 pass only (n = 8), one radix-2 stage (n = 16, 64, 256, 1024),
+  // fused stage pairs only (n = 32, 128, 512, 2048), with full-length and zero-padded input.
+  for (const n of [8, 16, 32, 64, 128, 256, 512, 1024, 2048]) {
+    it(`full-length and padded input at n=${n} match a naive DFT`, () => {
+      for (const length of [n, Math.max(1, n - 3)]) {
+        const x = Array.from({ length }, (_, t) => Math.sin(t * 0.37 + n) + ((t * 7919) % 13) / 13 - 0.5);
+        const re = new Float64Array(n / 2 + 1);
+        const im = new Float64Array(n / 2 + 1);
+        realFft(Float64Array.from(x), n, re, im);
+        const ref = naiveDft(x, n);
+        for (let k = 0; k <= n / 2; k++) {
+          expect(re[k]).toBeCloseTo(ref.re[k], 8);
+          expect(im[k]).toBeCloseTo(ref.im[k], 8);
+        }
+      }
+    });
+  }
+});
+
+describe('windowedMagnitudes', () => {
+  for (const n of [8, 32, 1024]) {
+    it(`gives |DFT| of the windowed frame, zeros past the signal's end (n=${n})`, () => {
+      const signal = Float32Array.from({ length: 3 * n }, (_, t) => Math.cos(t * 0.2) * (1 + (t % 5) / 5));
+      const w = hannWindow(n);
+      const out = new Float32Array(2 * (n / 2 + 1));
+      for (const start of [n, 2 * n + n / 4]) {
+        windowedMagnitudes(signal, start, w, n, out, n / 2 + 1);
+        const frame = Array.from({ length: n }, (_, i) =>
+          start + i < signal.length ? Math.fround(signal[start + i] * w[i]) : 0,
+        );
+        const ref = naiveDft(frame, n);
+        for (let k = 0; k <= n / 2; k++) {
+          const want = Math.hypot(ref.re[k], ref.im[k]);
+          expect(Math.abs(out[n / 2 + 1 + k] - want)).toBeLessThan(1e-5 * (1 + want));
+        }
+        expect(out[0]).toBe(0); // nothing written before `at`
       }
     });
   }

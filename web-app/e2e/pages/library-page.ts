@@ -1,7 +1,14 @@
 import type { Locator, Page } from 'playwright-core';
 import type { FileSpec } from '../fixtures';
 
-export type RowValues = { name: string; type: string; bpm: string; key: string; root: string; error: string | null };
+export type RowValues = {
+  name: string;
+  type: string;
+  bpm: string;
+  key: string;
+  root: string;
+  error: string | null;
+};
 
 /** Page object for the library screen; specs talk to it, not to selectors. */
 export class LibraryPage {
@@ -27,13 +34,17 @@ export class LibraryPage {
   /** Rows in the library (all of them, not just the current view). */
   librarySize(): Promise<number> {
     return this.page.evaluate(
-      () => (globalThis as unknown as { __samplemind: { store: { index: { size: number } } } }).__samplemind.store.index.size,
+      () =>
+        (globalThis as unknown as { __samplemind: { store: { index: { size: number } } } }).__samplemind.store
+          .index.size,
     );
   }
 
   private async waitForSize(n: number) {
     await this.page.waitForFunction(
-      (n) => (globalThis as unknown as { __samplemind: { store: { index: { size: number } } } }).__samplemind.store.index.size >= n,
+      (n) =>
+        (globalThis as unknown as { __samplemind: { store: { index: { size: number } } } }).__samplemind.store
+          .index.size >= n,
       n,
       { timeout: 30_000 },
     );
@@ -42,7 +53,11 @@ export class LibraryPage {
   /** Drops files on the window the way a drag from the desktop does; resolves once they are registered. */
   async drop(files: FileSpec[]): Promise<void> {
     const before = await this.librarySize();
-    const payload = files.map((f) => ({ name: f.name, type: f.type ?? '', b64: Buffer.from(f.bytes).toString('base64') }));
+    const payload = files.map((f) => ({
+      name: f.name,
+      type: f.type ?? '',
+      b64: Buffer.from(f.bytes).toString('base64'),
+    }));
     await this.page.evaluate((list) => {
       const dt = new DataTransfer();
       for (const f of list) {
@@ -90,7 +105,11 @@ export class LibraryPage {
           const f = 110 * 2 ** ((k % 36) / 12);
           for (let i = 0; i < n; i++) {
             const t = i / sr;
-            v.setInt16(44 + 2 * i, Math.round(12000 * Math.exp(-t * 2) * Math.sin(2 * Math.PI * f * t + k)), true);
+            v.setInt16(
+              44 + 2 * i,
+              Math.round(12000 * Math.exp(-t * 2) * Math.sin(2 * Math.PI * f * t + k)),
+              true,
+            );
           }
           dt.items.add(new File([buf], `gen-${String(k).padStart(4, '0')}.wav`, { type: 'audio/wav' }));
         }
@@ -104,10 +123,17 @@ export class LibraryPage {
   }
 
   /** Row counts straight from IndexedDB (files, queue, samples). */
-  dbCounts(): Promise<{ files: number; queue: number; samples: number; done: number; distinctPaths: number }> {
+  dbCounts(): Promise<{
+    files: number;
+    queue: number;
+    samples: number;
+    done: number;
+    distinctPaths: number;
+  }> {
     return this.page.evaluate(async () => {
       type Table = { count(): Promise<number>; toArray(): Promise<{ path: string; status: string }[]> };
-      const db = (globalThis as unknown as { __samplemind: { store: { db: Record<string, Table> } } }).__samplemind.store.db;
+      const db = (globalThis as unknown as { __samplemind: { store: { db: Record<string, Table> } } })
+        .__samplemind.store.db;
       const files = await db.files.toArray();
       return {
         files: files.length,
@@ -128,7 +154,13 @@ export class LibraryPage {
   async waitForImportIdle(timeout = 60_000): Promise<void> {
     await this.page.waitForFunction(
       () => {
-        const sm = (globalThis as unknown as { __samplemind?: { importer: { progress(): { isActive: boolean; running: number; total: number } } } }).__samplemind;
+        const sm = (
+          globalThis as unknown as {
+            __samplemind?: {
+              importer: { progress(): { isActive: boolean; running: number; total: number } };
+            };
+          }
+        ).__samplemind;
         const p = sm?.importer.progress();
         return !!p && !p.isActive && p.running === 0;
       },
@@ -139,7 +171,11 @@ export class LibraryPage {
 
   progress() {
     return this.page.evaluate(() =>
-      (globalThis as unknown as { __samplemind: { importer: { progress(): Record<string, number | boolean | null> } } }).__samplemind.importer.progress(),
+      (
+        globalThis as unknown as {
+          __samplemind: { importer: { progress(): Record<string, number | boolean | null> } };
+        }
+      ).__samplemind.importer.progress(),
     );
   }
 
@@ -148,7 +184,9 @@ export class LibraryPage {
   }
 
   row(name: string): Locator {
-    return this.page.locator('[role="row"][data-file-id]').filter({ has: this.page.locator('.name', { hasText: new RegExp(`^${escape(name)}$`) }) });
+    return this.page
+      .locator('[role="row"][data-file-id]')
+      .filter({ has: this.page.locator('.name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
   }
 
   /** Names of the rows in display order (the test libraries fit on one screen). */
@@ -156,7 +194,10 @@ export class LibraryPage {
     await this.page.waitForTimeout(50);
     return this.page.$$eval('[role="row"][data-file-id]', (rows) =>
       rows
-        .map((r) => ({ y: (r as HTMLElement).getBoundingClientRect().top, name: r.querySelector('.name')?.textContent ?? '' }))
+        .map((r) => ({
+          y: (r as HTMLElement).getBoundingClientRect().top,
+          name: r.querySelector('.name')?.textContent ?? '',
+        }))
         .sort((a, b) => a.y - b.y)
         .map((r) => r.name),
     );
@@ -184,7 +225,10 @@ export class LibraryPage {
 
   async search(text: string): Promise<void> {
     await this.page.locator('[data-testid="search"]').fill(text);
-    await this.page.waitForFunction((t) => new URLSearchParams(location.search).get('q') === (t || null), text);
+    await this.page.waitForFunction(
+      (t) => new URLSearchParams(location.search).get('q') === (t || null),
+      text,
+    );
   }
 
   async toggleType(type: string): Promise<void> {
@@ -221,14 +265,21 @@ export class LibraryPage {
 
   async isPlaying(): Promise<boolean> {
     return this.page.evaluate(() => {
-      const p = (globalThis as unknown as { __samplemindPlayer?: { state: { isPlaying: boolean }; context: AudioContext | null } }).__samplemindPlayer;
+      const p = (
+        globalThis as unknown as {
+          __samplemindPlayer?: { state: { isPlaying: boolean }; context: AudioContext | null };
+        }
+      ).__samplemindPlayer;
       return !!p && p.state.isPlaying && p.context?.state === 'running';
     });
   }
 
   /** Clicks a download button and returns the downloaded file's text. */
   async download(testId: string): Promise<string> {
-    const [dl] = await Promise.all([this.page.waitForEvent('download'), this.page.locator(`[data-testid="${testId}"]`).click()]);
+    const [dl] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.locator(`[data-testid="${testId}"]`).click(),
+    ]);
     const stream = await dl.createReadStream();
     const chunks: Buffer[] = [];
     for await (const c of stream) chunks.push(c as Buffer);
@@ -236,6 +287,6 @@ export class LibraryPage {
   }
 }
 
-function escape(s: string) {
+function escapeRegExp(s: string) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -20,7 +20,15 @@ const CACHE_SIZE = 24;
  * loudness using the stored LUFS.
  */
 export class Player {
-  state: PlayerState = { fileId: null, isPlaying: false, isLoading: false, isLooping: false, startedAt: 0, duration: 0, error: null };
+  state: PlayerState = {
+    fileId: null,
+    isPlaying: false,
+    isLoading: false,
+    isLooping: false,
+    startedAt: 0,
+    duration: 0,
+    error: null,
+  };
   private ctx: AudioContext | null = null;
   private source: AudioBufferSourceNode | null = null;
   private gain: GainNode | null = null;
@@ -49,10 +57,15 @@ export class Player {
   position(): number {
     if (!this.ctx || !this.state.isPlaying) return 0;
     const t = this.ctx.currentTime - this.state.startedAt;
-    return this.state.isLooping && this.state.duration > 0 ? t % this.state.duration : Math.min(t, this.state.duration);
+    return this.state.isLooping && this.state.duration > 0
+      ? t % this.state.duration
+      : Math.min(t, this.state.duration);
   }
 
-  async play(fileId: number, options: { loop: boolean; lufs: number | null; matchLoudness: boolean }): Promise<void> {
+  async play(
+    fileId: number,
+    options: { loop: boolean; lufs: number | null; matchLoudness: boolean },
+  ): Promise<void> {
     const token = ++this.token;
     this.stopSource();
     // Created (or resumed) inside the user's gesture, as autoplay rules require.
@@ -73,7 +86,10 @@ export class Player {
       source.buffer = buffer;
       source.loop = options.loop;
       const gain = this.ctx.createGain();
-      const db = options.matchLoudness && options.lufs !== null ? Math.max(-24, Math.min(12, TARGET_LUFS - options.lufs)) : 0;
+      const db =
+        options.matchLoudness && options.lufs !== null
+          ? Math.max(-24, Math.min(12, TARGET_LUFS - options.lufs))
+          : 0;
       gain.gain.value = 10 ** (db / 20);
       source.connect(gain).connect(this.ctx.destination);
       source.onended = () => {
@@ -85,7 +101,13 @@ export class Player {
       source.start();
       this.source = source;
       this.gain = gain;
-      this.set({ isPlaying: true, isLoading: false, isLooping: options.loop, startedAt: this.ctx.currentTime, duration: buffer.duration });
+      this.set({
+        isPlaying: true,
+        isLoading: false,
+        isLooping: options.loop,
+        startedAt: this.ctx.currentTime,
+        duration: buffer.duration,
+      });
     } catch (err) {
       if (token !== this.token) return;
       const message = err instanceof Error ? err.message : String(err);

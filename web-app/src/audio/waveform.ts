@@ -7,7 +7,12 @@ export function decodePeaks(base64: string): Int8Array {
 }
 
 /** Draws min/max pairs resampled to the canvas width; crisp at any device pixel ratio. */
-export function drawWaveform(canvas: HTMLCanvasElement, peaks: Int8Array | null, colour: string, progress = -1): void {
+export function drawWaveform(
+  canvas: HTMLCanvasElement,
+  peaks: Int8Array | null,
+  colour: string,
+  progress = -1,
+): void {
   const dpr = globalThis.devicePixelRatio || 1;
   const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
   const h = Math.max(1, Math.round(canvas.clientHeight * dpr));

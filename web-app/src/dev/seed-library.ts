@@ -4,10 +4,39 @@ import type { CollectionItemRow, EditRow, FileRow } from '../db/types';
 import { summarise } from '../import/summarise';
 import { rng, syntheticResult } from './synthetic';
 
-const FOLDERS = ['Drums/Kicks', 'Drums/Snares', 'Drums/Hats', 'Drums/Loops', 'Bass', 'Keys', 'Vocals', 'FX', 'Loops/Music'];
-const WORDS = ['dusty', 'punchy', 'warm', 'bright', 'tape', 'vinyl', 'deep', 'crisp', 'lofi', 'analog', 'tight', 'wide'];
+const FOLDERS = [
+  'Drums/Kicks',
+  'Drums/Snares',
+  'Drums/Hats',
+  'Drums/Loops',
+  'Bass',
+  'Keys',
+  'Vocals',
+  'FX',
+  'Loops/Music',
+];
+const WORDS = [
+  'dusty',
+  'punchy',
+  'warm',
+  'bright',
+  'tape',
+  'vinyl',
+  'deep',
+  'crisp',
+  'lofi',
+  'analog',
+  'tight',
+  'wide',
+];
 
-export type SeedOptions = { n: number; seed?: number; batch?: number; waveformPairs?: number; onProgress?: (done: number) => void };
+export type SeedOptions = {
+  n: number;
+  seed?: number;
+  batch?: number;
+  waveformPairs?: number;
+  onProgress?: (done: number) => void;
+};
 
 /**
  * Writes a synthetic library (files with summaries, analysis records, vectors, some tags, edits
@@ -21,7 +50,10 @@ export async function seedLibrary(db: SampleMindDb, options: SeedOptions): Promi
     WORDS.slice(0, 6).map((name) => ({ name, createdAt: Date.now() })),
     { allKeys: true },
   )) as number[];
-  const collectionId = (await db.collections.add({ name: 'Seeded favourites', createdAt: Date.now() })) as number;
+  const collectionId = (await db.collections.add({
+    name: 'Seeded favourites',
+    createdAt: Date.now(),
+  })) as number;
   const start = Date.now() - options.n * 1000;
   for (let done = 0; done < options.n; done += batch) {
     const count = Math.min(batch, options.n - done);
@@ -51,12 +83,20 @@ export async function seedLibrary(db: SampleMindDb, options: SeedOptions): Promi
     await db.transaction('rw', [db.files, db.samples, db.vectors, db.edits, db.collectionItems], async () => {
       const ids = (await db.files.bulkAdd(files, { allKeys: true })) as number[];
       await db.samples.bulkPut(results);
-      await db.vectors.bulkPut(results.map((r) => ({ contentHash: r.contentHash, v: Float32Array.from(r.features) })));
+      await db.vectors.bulkPut(
+        results.map((r) => ({ contentHash: r.contentHash, v: Float32Array.from(r.features) })),
+      );
       const edits: EditRow[] = [];
       const members: CollectionItemRow[] = [];
       for (const id of ids) {
         const x = random();
-        if (x < 0.1) edits.push({ fileId: id, tags: [tagIds[Math.floor(random() * tagIds.length)]], favourite: x < 0.02, updatedAt: Date.now() });
+        if (x < 0.1)
+          edits.push({
+            fileId: id,
+            tags: [tagIds[Math.floor(random() * tagIds.length)]],
+            favourite: x < 0.02,
+            updatedAt: Date.now(),
+          });
         if (x > 0.99) members.push({ collectionId, fileId: id, addedAt: Date.now() });
       }
       await db.edits.bulkPut(edits);

@@ -85,7 +85,12 @@ export function syntheticResult(random: () => number, contentHash: string, pairs
       beats: bars ? bars * 4 : null,
       bars,
       beatsPerBar: bars ? 4 : null,
-      candidates: bpm ? [{ bpm, score: 1 }, { bpm: bpm * 2, score: 0.5 }] : [],
+      candidates: bpm
+        ? [
+            { bpm, score: 1 },
+            { bpm: bpm * 2, score: 0.5 },
+          ]
+        : [],
     },
     key: {
       tonic,
@@ -99,9 +104,25 @@ export function syntheticResult(random: () => number, contentHash: string, pairs
       frequencyHz: midi === null ? null : 440 * 2 ** ((midi - 69) / 12),
       confidence: midi === null ? 0 : 0.8,
     },
-    type: { label: type, confidence: 0.6 + random() * 0.4, method: 'synthetic', scores: [{ label: type, score: 1 }] },
-    envelope: { attackSec: 0.005, decaySec: durationSec / 3, effectiveLengthSec: durationSec, temporalCentroidSec: durationSec / 4 },
-    spectral: { centroidHz: 500 + random() * 5000, rolloffHz: 8000, flatness: random() * 0.5, bandwidthHz: 2000, zeroCrossingRate: 1000 },
+    type: {
+      label: type,
+      confidence: 0.6 + random() * 0.4,
+      method: 'synthetic',
+      scores: [{ label: type, score: 1 }],
+    },
+    envelope: {
+      attackSec: 0.005,
+      decaySec: durationSec / 3,
+      effectiveLengthSec: durationSec,
+      temporalCentroidSec: durationSec / 4,
+    },
+    spectral: {
+      centroidHz: 500 + random() * 5000,
+      rolloffHz: 8000,
+      flatness: random() * 0.5,
+      bandwidthHz: 2000,
+      zeroCrossingRate: 1000,
+    },
     features,
     waveform: { length: pairs, peaks: base64(new Uint8Array(peaks.buffer)) },
     claimed: {

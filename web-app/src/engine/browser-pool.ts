@@ -1,5 +1,5 @@
-import type { EngineApi } from '@samplemind/engine/worker-api';
 import { createEnginePool, defaultPoolSize, type EnginePool, type PoolWorker } from '@samplemind/engine/pool';
+import type { EngineApi } from '@samplemind/engine/worker-api';
 import { releaseProxy, wrap } from 'comlink';
 
 /** One engine worker (module worker; the bundler builds it as its own chunk with the WASM decoders). */

@@ -38,7 +38,9 @@ describe('library export/import', () => {
         tags: (ix.tags[r] ?? []).map((t) => ix.tagName(t)),
       })).sort((x, y) => x.path.localeCompare(y.path) || x.bpm - y.bpm);
     expect(view(ib)).toEqual(view(ia));
-    expect([...ib.collections.values()].map((s) => s.size)).toEqual([...ia.collections.values()].map((s) => s.size));
+    expect([...ib.collections.values()].map((s) => s.size)).toEqual(
+      [...ia.collections.values()].map((s) => s.size),
+    );
     expect(await b.vectors.count()).toBe(300);
 
     // Importing again adds nothing.

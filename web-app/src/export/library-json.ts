@@ -25,27 +25,41 @@ export type LibraryJson = {
  */
 export async function exportLibrary(db: SampleMindDb): Promise<Blob> {
   const parts: string[] = [];
-  const head = { format: LIBRARY_FORMAT, version: LIBRARY_FORMAT_VERSION, exportedAt: new Date().toISOString() };
+  const head = {
+    format: LIBRARY_FORMAT,
+    version: LIBRARY_FORMAT_VERSION,
+    exportedAt: new Date().toISOString(),
+  };
   parts.push(JSON.stringify(head).slice(0, -1));
   const section = async <T>(name: string, rows: T[], map: (r: T) => unknown = (r) => r) => {
     parts.push(`,"${name}":[`);
-    rows.forEach((r, i) => parts.push((i ? ',' : '') + JSON.stringify(map(r))));
+    for (let i = 0; i < rows.length; i++) parts.push((i ? ',' : '') + JSON.stringify(map(rows[i])));
     parts.push(']');
   };
-  await db.transaction('r', [db.files, db.samples, db.tags, db.collections, db.collectionItems, db.edits, db.folders], async () => {
-    await section('files', await db.files.toArray(), ({ handle: _h, ...f }) => f);
-    await section('samples', await db.samples.toArray());
-    await section('tags', await db.tags.toArray());
-    await section('collections', await db.collections.toArray());
-    await section('collectionItems', await db.collectionItems.toArray());
-    await section('edits', await db.edits.toArray());
-    await section('folders', await db.folders.toArray(), (f) => ({ id: f.id, name: f.name }));
-  });
+  await db.transaction(
+    'r',
+    [db.files, db.samples, db.tags, db.collections, db.collectionItems, db.edits, db.folders],
+    async () => {
+      await section('files', await db.files.toArray(), ({ handle: _h, ...f }) => f);
+      await section('samples', await db.samples.toArray());
+      await section('tags', await db.tags.toArray());
+      await section('collections', await db.collections.toArray());
+      await section('collectionItems', await db.collectionItems.toArray());
+      await section('edits', await db.edits.toArray());
+      await section('folders', await db.folders.toArray(), (f) => ({ id: f.id, name: f.name }));
+    },
+  );
   parts.push('}');
   return new Blob(parts, { type: 'application/json' });
 }
 
-export type ImportReport = { files: number; skipped: number; samples: number; tags: number; collections: number };
+export type ImportReport = {
+  files: number;
+  skipped: number;
+  samples: number;
+  tags: number;
+  collections: number;
+};
 
 /**
  * Merges an exported library: files already present (same path) keep their id and get the
@@ -58,7 +72,9 @@ export async function importLibrary(db: SampleMindDb, json: unknown): Promise<Im
     throw new Error('this is not a SampleMind library export');
   }
   if (lib.version > LIBRARY_FORMAT_VERSION) {
-    throw new Error(`this export was made by a newer SampleMind (format ${lib.version}); update the app first`);
+    throw new Error(
+      `this export was made by a newer SampleMind (format ${lib.version}); update the app first`,
+    );
   }
   return db.transaction(
     'rw',
@@ -67,12 +83,20 @@ export async function importLibrary(db: SampleMindDb, json: unknown): Promise<Im
       const tagId = new Map<number, number>();
       for (const t of lib.tags) {
         const found = await db.tags.where('name').equals(t.name).first();
-        tagId.set(t.id!, found ? found.id! : ((await db.tags.add({ name: t.name, createdAt: t.createdAt })) as number));
+        tagId.set(
+          t.id!,
+          found ? found.id! : ((await db.tags.add({ name: t.name, createdAt: t.createdAt })) as number),
+        );
       }
       const collId = new Map<number, number>();
       for (const c of lib.collections) {
         const found = await db.collections.where('name').equals(c.name).first();
-        collId.set(c.id!, found ? found.id! : ((await db.collections.add({ name: c.name, createdAt: c.createdAt })) as number));
+        collId.set(
+          c.id!,
+          found
+            ? found.id!
+            : ((await db.collections.add({ name: c.name, createdAt: c.createdAt })) as number),
+        );
       }
       const existing = new Map((await db.files.toArray()).map((f) => [f.path, f.id!]));
       const fileId = new Map<number, number>();
@@ -84,15 +108,24 @@ export async function importLibrary(db: SampleMindDb, json: unknown): Promise<Im
           continue;
         }
         const { id: oldId, ...rest } = f;
-        const row: FileRow = { ...rest, folderId: null, status: f.status === 'queued' ? 'missing' : f.status };
+        const row: FileRow = {
+          ...rest,
+          folderId: null,
+          status: f.status === 'queued' ? 'missing' : f.status,
+        };
         if (f.status === 'queued') {
-          row.error = { code: 'unreadable', message: 'imported from a library export before it was analysed; add the file again' };
+          row.error = {
+            code: 'unreadable',
+            message: 'imported from a library export before it was analysed; add the file again',
+          };
         }
         fileId.set(oldId!, (await db.files.add(row)) as number);
         added++;
       }
       await db.samples.bulkPut(lib.samples);
-      await db.vectors.bulkPut(lib.samples.map((s) => ({ contentHash: s.contentHash, v: Float32Array.from(s.features) })));
+      await db.vectors.bulkPut(
+        lib.samples.map((s) => ({ contentHash: s.contentHash, v: Float32Array.from(s.features) })),
+      );
       await db.edits.bulkPut(
         lib.edits.flatMap((e) => {
           const id = fileId.get(e.fileId);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type SampleMindDb } from '../db/database';
 import { rng, syntheticResult } from '../dev/synthetic';
 import { FileAccess } from '../import/file-access';
-import { type ImportItem, Importer } from '../import/importer';
+import { Importer, type ImportItem } from '../import/importer';
 import { LibraryIndex } from '../state/library-index';
 import { fakePool } from '../testing/fake-pool';
 import { reconcileFolder } from './folders';
@@ -32,11 +32,25 @@ const item = (folderId: number, path: string, content: string, mtime = 1): Impor
 
 describe('rescanning a folder', () => {
   it('adds new files, re-analyses changed ones, marks missing ones and relinks moves by hash', async () => {
-    const folderId = (await db.folders.add({ name: 'Kit', handle: null, addedAt: 0, lastScanAt: null })) as number;
+    const folderId = (await db.folders.add({
+      name: 'Kit',
+      handle: null,
+      addedAt: 0,
+      lastScanAt: null,
+    })) as number;
     const index = new LibraryIndex();
     const access = new FileAccess(db);
     const pool = fakePool(analyse);
-    const importer = new Importer({ db, index, pool, access, poolSize: 1, flushMs: 1, onChange() {}, onError() {} });
+    const importer = new Importer({
+      db,
+      index,
+      pool,
+      access,
+      poolSize: 1,
+      flushMs: 1,
+      onChange() {},
+      onError() {},
+    });
     await importer.add([
       item(folderId, 'Kit/keep.wav', 'keep'),
       item(folderId, 'Kit/edit.wav', 'edit v1'),
@@ -46,7 +60,9 @@ describe('rescanning a folder', () => {
     await importer.whenIdle();
     const movedId = (await db.files.where('path').equals('Kit/old/moved.wav').first())!.id!;
     await db.edits.put({ fileId: movedId, tags: [1], updatedAt: 1 });
-    expect((await db.files.get(movedId))!.contentHash).toBe(await xxhash128(new TextEncoder().encode('moved content')));
+    expect((await db.files.get(movedId))!.contentHash).toBe(
+      await xxhash128(new TextEncoder().encode('moved content')),
+    );
 
     const rows = await db.files.where('folderId').equals(folderId).toArray();
     const report = await reconcileFolder(db, importer, rows, [

@@ -2,10 +2,13 @@ import type { SampleMindDb } from '../db/database';
 import type { FileRow } from '../db/types';
 import { ensureReadPermission, type FileAccess } from '../import/file-access';
 import { contentHash } from '../import/hash';
-import type { ImportItem, Importer } from '../import/importer';
+import type { Importer, ImportItem } from '../import/importer';
 import { itemsFromDirectoryHandle } from '../import/sources';
 
-type DirectoryPicker = (o?: { mode?: 'read' | 'readwrite'; id?: string }) => Promise<FileSystemDirectoryHandle>;
+type DirectoryPicker = (o?: {
+  mode?: 'read' | 'readwrite';
+  id?: string;
+}) => Promise<FileSystemDirectoryHandle>;
 
 /** File System Access folder picker, where the browser has it (Chromium). */
 export function directoryPicker(): DirectoryPicker | null {
@@ -19,7 +22,12 @@ export async function addFolder(db: SampleMindDb, importer: Importer, handle: Fi
   for (const f of folders) {
     if (f.handle && (await f.handle.isSameEntry(handle))) return rescanFolder(db, importer, f.id!);
   }
-  const folderId = (await db.folders.add({ name: handle.name, handle, addedAt: Date.now(), lastScanAt: null })) as number;
+  const folderId = (await db.folders.add({
+    name: handle.name,
+    handle,
+    addedAt: Date.now(),
+    lastScanAt: null,
+  })) as number;
   const items = await itemsFromDirectoryHandle(handle, folderId);
   await importer.add(items);
   await db.folders.update(folderId, { lastScanAt: Date.now() });
@@ -33,10 +41,15 @@ export type RescanReport = { added: number; changed: number; missing: number; re
  * are marked missing, and a "new" file whose content hash matches a missing one is treated as a
  * move: the old row takes the new path and keeps its edits, tags and collections.
  */
-export async function rescanFolder(db: SampleMindDb, importer: Importer, folderId: number): Promise<RescanReport> {
+export async function rescanFolder(
+  db: SampleMindDb,
+  importer: Importer,
+  folderId: number,
+): Promise<RescanReport> {
   const folder = await db.folders.get(folderId);
   if (!folder?.handle) throw new Error('this folder has no stored link; add it again with "Add folder"');
-  if (!(await ensureReadPermission(folder.handle, true))) throw new Error(`access to "${folder.name}" was not granted`);
+  if (!(await ensureReadPermission(folder.handle, true)))
+    throw new Error(`access to "${folder.name}" was not granted`);
   const found = await itemsFromDirectoryHandle(folder.handle, folderId);
   const rows = await db.files.where('folderId').equals(folderId).toArray();
   return reconcileFolder(db, importer, rows, found);
@@ -83,11 +96,20 @@ export async function reconcileFolder(
     await db.files.bulkUpdate([
       ...relinked.map(({ row, item }) => ({
         key: row.id!,
-        changes: { path: item.path, name: item.name, size: item.size, mtime: item.mtime, status: 'done' as const },
+        changes: {
+          path: item.path,
+          name: item.name,
+          size: item.size,
+          mtime: item.mtime,
+          status: 'done' as const,
+        },
       })),
       ...missing.map((r) => ({
         key: r.id!,
-        changes: { status: 'missing' as const, error: { code: 'unreadable' as const, message: 'the file is no longer in its folder' } },
+        changes: {
+          status: 'missing' as const,
+          error: { code: 'unreadable' as const, message: 'the file is no longer in its folder' },
+        },
       })),
     ]);
   });
@@ -95,7 +117,10 @@ export async function reconcileFolder(
     index.patchFile(row.id!, { path: item.path, name: item.name, status: row.summary ? 'done' : 'queued' });
   }
   for (const r of missing) {
-    index.patchFile(r.id!, { status: 'missing', error: { code: 'unreadable', message: 'the file is no longer in its folder' } });
+    index.patchFile(r.id!, {
+      status: 'missing',
+      error: { code: 'unreadable', message: 'the file is no longer in its folder' },
+    });
   }
   await importer.add(fresh);
   await importer.requeue(

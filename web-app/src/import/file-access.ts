@@ -71,7 +71,10 @@ export class FileAccess {
         const folder = await this.db.folders.get(file.folderId);
         if (folder?.handle) {
           if (!(await ensureReadPermission(folder.handle, options.ask ?? false))) {
-            throw new SourceUnavailable(`access to the folder "${folder.name}" needs your permission again`, true);
+            throw new SourceUnavailable(
+              `access to the folder "${folder.name}" needs your permission again`,
+              true,
+            );
           }
           return await fileInFolder(folder.handle, file.path);
         }
@@ -79,7 +82,9 @@ export class FileAccess {
     } catch (err) {
       if (err instanceof SourceUnavailable) throw err;
       const reason = err instanceof Error ? err.message : String(err);
-      throw new SourceUnavailable(`"${file.path}" could not be read (${reason}); it may have been moved or deleted`);
+      throw new SourceUnavailable(
+        `"${file.path}" could not be read (${reason}); it may have been moved or deleted`,
+      );
     }
     throw new SourceUnavailable(
       `"${file.name}" is not stored in the library and has no folder link; drop the file again to play or re-analyse it`,

@@ -11,7 +11,15 @@ export function listenForLaunchedFiles(store: AppStore): void {
     const items = await Promise.all(
       files.map(async (handle) => {
         const file = await handle.getFile();
-        return { blob: file, name: file.name, path: file.name, size: file.size, mtime: file.lastModified, folderId: null, handle };
+        return {
+          blob: file,
+          name: file.name,
+          path: file.name,
+          size: file.size,
+          mtime: file.lastModified,
+          folderId: null,
+          handle,
+        };
       }),
     );
     const ids = await store.importer.add(items);

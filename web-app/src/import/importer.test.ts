@@ -7,7 +7,7 @@ import { LibraryIndex, STATUS } from '../state/library-index';
 import { loadLibrary } from '../state/load-library';
 import { fakePool } from '../testing/fake-pool';
 import { FileAccess } from './file-access';
-import { type ImportItem, Importer } from './importer';
+import { Importer, type ImportItem } from './importer';
 
 let db: SampleMindDb;
 let dbCount = 0;
@@ -21,7 +21,8 @@ const item = (path: string, content: string): ImportItem => {
 const analyse = async (bytes: Uint8Array, o: { contentHash?: string }): Promise<AnalysisOutcome> => {
   await new Promise((r) => setTimeout(r, 1));
   const text = new TextDecoder().decode(bytes);
-  if (text.startsWith('bad')) return { ok: false, error: { code: 'corrupt', message: 'the WAV header is damaged' } };
+  if (text.startsWith('bad'))
+    return { ok: false, error: { code: 'corrupt', message: 'the WAV header is damaged' } };
   if (text.startsWith('crash')) throw new Error('worker died');
   return { ok: true, result: syntheticResult(rng(bytes.length), o.contentHash!) };
 };
@@ -53,7 +54,11 @@ describe('Importer', () => {
   it('registers rows at once, then stores results and readable errors', async () => {
     const index = new LibraryIndex();
     const { importer } = makeImporter(index);
-    const ids = await importer.add([item('Kit/a.wav', 'good A'), item('Kit/b.wav', 'bad header'), item('c.wav', 'good C!')]);
+    const ids = await importer.add([
+      item('Kit/a.wav', 'good A'),
+      item('Kit/b.wav', 'bad header'),
+      item('c.wav', 'good C!'),
+    ]);
     expect(ids).toHaveLength(3);
     expect(index.size).toBe(3);
     expect(index.status[0]).toBe(STATUS.queued);

@@ -1,4 +1,9 @@
-import { ANALYSER_VERSION, type AnalysisError, type AnalysisOutcome, type AnalysisResult } from '@samplemind/contract';
+import {
+  ANALYSER_VERSION,
+  type AnalysisError,
+  type AnalysisOutcome,
+  type AnalysisResult,
+} from '@samplemind/contract';
 import type { EnginePool, JobHandle } from '@samplemind/engine/pool';
 import type { SampleMindDb } from '../db/database';
 import { describeStorageError, isQuotaError } from '../db/storage-errors';
@@ -71,7 +76,13 @@ export class Importer {
   private isPaused = false;
   private isCancelling = false;
   private rate = new RateMeter();
-  private session = { total: 0, done: 0, failed: 0, startedAt: null as number | null, finishedAt: null as number | null };
+  private session = {
+    total: 0,
+    done: 0,
+    failed: 0,
+    startedAt: null as number | null,
+    finishedAt: null as number | null,
+  };
   private readonly now: () => number;
   private readonly read: Reader;
   private idleWaiters: (() => void)[] = [];
@@ -202,7 +213,7 @@ export class Importer {
     if (options.force) for (const id of ids) this.forced.add(id);
     const { db, index } = this.deps;
     const stats = updates?.map(({ size, mtime }) => ({ size, mtime }));
-    updates?.forEach((u, i) => this.deps.access.remember(ids[i], u.blob));
+    if (updates) for (let i = 0; i < ids.length; i++) this.deps.access.remember(ids[i], updates[i].blob);
     const enqueuedAt = Date.now();
     await db.transaction('rw', [db.files, db.queue, db.blobs], async () => {
       if (updates) {
@@ -302,7 +313,9 @@ export class Importer {
   }
 
   private isIdle() {
-    return this.pendingSet.size === 0 && this.inflight.size === 0 && this.buffer.length === 0 && !this.flushing;
+    return (
+      this.pendingSet.size === 0 && this.inflight.size === 0 && this.buffer.length === 0 && !this.flushing
+    );
   }
 
   /** Files waiting for folder permission: call from a click so the browser may ask the user. */
@@ -372,7 +385,12 @@ export class Importer {
         }
       }
       if (this.isCancelling) {
-        this.push({ id, hash, kind: 'error', error: { code: 'aborted', message: 'the import was cancelled before this file was analysed' } });
+        this.push({
+          id,
+          hash,
+          kind: 'error',
+          error: { code: 'aborted', message: 'the import was cancelled before this file was analysed' },
+        });
         return;
       }
       const row = index.rowOfFile(id);
@@ -424,7 +442,9 @@ export class Importer {
         for (let i = 0; i < results.length; i += WRITE_CHUNK) {
           const part = results.slice(i, i + WRITE_CHUNK);
           await db.samples.bulkPut(part);
-          await db.vectors.bulkPut(part.map((r) => ({ contentHash: r.contentHash, v: Float32Array.from(r.features) })));
+          await db.vectors.bulkPut(
+            part.map((r) => ({ contentHash: r.contentHash, v: Float32Array.from(r.features) })),
+          );
         }
         await db.queue.bulkDelete(items.map((o) => o.id));
       });

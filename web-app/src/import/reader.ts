@@ -15,7 +15,12 @@ export const readHere: Reader = async (blob) => {
 export function workerReader(): Reader {
   let remote: Remote<ReaderApi> | null = null;
   return (blob) => {
-    remote ??= wrap<ReaderApi>(new Worker(new URL('./reader-worker.ts', import.meta.url), { type: 'module', name: 'samplemind-reader' }));
+    remote ??= wrap<ReaderApi>(
+      new Worker(new URL('./reader-worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'samplemind-reader',
+      }),
+    );
     return remote.read(blob);
   };
 }

@@ -6,7 +6,12 @@ const AUDIO_RE = new RegExp(`\\.(${AUDIO_EXTENSIONS.join('|')})$`, 'i');
 /** Inside folders only audio files count (no .DS_Store, project files, docs). */
 export const isAudioName = (name: string) => AUDIO_RE.test(name);
 
-const itemOf = (file: File, path: string, folderId: number | null, handle?: FileSystemFileHandle): ImportItem => ({
+const itemOf = (
+  file: File,
+  path: string,
+  folderId: number | null,
+  handle?: FileSystemFileHandle,
+): ImportItem => ({
   blob: file,
   name: file.name,
   path,

@@ -5,7 +5,9 @@ let remote: Remote<MapApi> | null = null;
 
 /** Runs UMAP in its worker; progress comes back through a comlink proxy. */
 export function computeMap(hashes: string[], onProgress: (f: number) => void): Promise<MapResult> {
-  remote ??= wrap<MapApi>(new Worker(new URL('./map-worker.ts', import.meta.url), { type: 'module', name: 'samplemind-map' }));
+  remote ??= wrap<MapApi>(
+    new Worker(new URL('./map-worker.ts', import.meta.url), { type: 'module', name: 'samplemind-map' }),
+  );
   return remote.embed(hashes, proxy(onProgress));
 }
 

@@ -22,6 +22,11 @@ describe('key codes', () => {
   it('wraps around the wheel at 12 and 1', () => {
     // Ab minor is 1A, Db minor is 12A.
     expect(compatibleKeys(parseKeyLabel('Abm')).map(camelotOfCode).sort()).toEqual(['12A', '1A', '1B', '2A']);
-    expect(compatibleKeys(parseKeyLabel('Dbm')).map(camelotOfCode).sort()).toEqual(['11A', '12A', '12B', '1A']);
+    expect(compatibleKeys(parseKeyLabel('Dbm')).map(camelotOfCode).sort()).toEqual([
+      '11A',
+      '12A',
+      '12B',
+      '1A',
+    ]);
   });
 });

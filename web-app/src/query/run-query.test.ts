@@ -16,7 +16,9 @@ beforeEach(() => {
   index = new LibraryIndex();
   const rows = [
     fileRow('Drums/Kicks/Kick Deep.wav', { summary: summary({ type: 'kick', durationSec: 0.4, lufs: -8 }) }),
-    fileRow('Drums/Kicks/Kick Tight.wav', { summary: summary({ type: 'kick', durationSec: 0.2, lufs: -10 }) }),
+    fileRow('Drums/Kicks/Kick Tight.wav', {
+      summary: summary({ type: 'kick', durationSec: 0.2, lufs: -10 }),
+    }),
     fileRow('Drums/Snare 1.wav', { summary: summary({ type: 'snare', durationSec: 0.3, lufs: -11 }) }),
     fileRow('Loops/Funk 120.wav', {
       summary: summary({ type: 'drum-loop', bpm: 120, isLoop: true, durationSec: 8, lufs: -14 }),
@@ -25,13 +27,34 @@ beforeEach(() => {
       summary: summary({ type: 'drum-loop', bpm: 70, isLoop: true, durationSec: 6.9, lufs: -16 }),
     }),
     fileRow('Keys/Pad Am.wav', {
-      summary: summary({ type: 'melodic', tonic: 'A', scale: 'minor', durationSec: 4, lufs: null, rootNote: 57 }),
+      summary: summary({
+        type: 'melodic',
+        tonic: 'A',
+        scale: 'minor',
+        durationSec: 4,
+        lufs: null,
+        rootNote: 57,
+      }),
     }),
     fileRow('Keys/Pad C.wav', {
-      summary: summary({ type: 'melodic', tonic: 'C', scale: 'major', durationSec: 4, lufs: -20, rootNote: 48 }),
+      summary: summary({
+        type: 'melodic',
+        tonic: 'C',
+        scale: 'major',
+        durationSec: 4,
+        lufs: -20,
+        rootNote: 48,
+      }),
     }),
     fileRow('Keys/Pad F#.wav', {
-      summary: summary({ type: 'melodic', tonic: 'F#', scale: 'major', durationSec: 4, lufs: -19, rootNote: 54 }),
+      summary: summary({
+        type: 'melodic',
+        tonic: 'F#',
+        scale: 'major',
+        durationSec: 4,
+        lufs: -19,
+        rootNote: 54,
+      }),
     }),
     fileRow('Inbox/new.wav', { status: 'queued', summary: null, contentHash: null }),
   ];
@@ -65,7 +88,10 @@ describe('runQuery filters', () => {
 
   it('filters loops, folders, status and favourites', () => {
     expect(names({ loop: 'loop', sort: 'name', desc: false })).toEqual(['Funk 120.wav', 'Half 70.wav']);
-    expect(names({ folder: 'Drums/Kicks', sort: 'name', desc: false })).toEqual(['Kick Deep.wav', 'Kick Tight.wav']);
+    expect(names({ folder: 'Drums/Kicks', sort: 'name', desc: false })).toEqual([
+      'Kick Deep.wav',
+      'Kick Tight.wav',
+    ]);
     expect(names({ folder: 'Drums', sort: 'name', desc: false })).toHaveLength(3);
     expect(names({ status: 'queued' })).toEqual(['new.wav']);
     const row = index.rowOfFile(index.fileId[2]);
@@ -105,15 +131,31 @@ describe('runQuery filters', () => {
 
 describe('runQuery sorting', () => {
   it('sorts numbers both ways with missing values last', () => {
-    expect(names({ sort: 'lufs', desc: false, types: ['melodic'] })).toEqual(['Pad C.wav', 'Pad F#.wav', 'Pad Am.wav']);
-    expect(names({ sort: 'lufs', desc: true, types: ['melodic'] })).toEqual(['Pad F#.wav', 'Pad C.wav', 'Pad Am.wav']);
+    expect(names({ sort: 'lufs', desc: false, types: ['melodic'] })).toEqual([
+      'Pad C.wav',
+      'Pad F#.wav',
+      'Pad Am.wav',
+    ]);
+    expect(names({ sort: 'lufs', desc: true, types: ['melodic'] })).toEqual([
+      'Pad F#.wav',
+      'Pad C.wav',
+      'Pad Am.wav',
+    ]);
     expect(names({ sort: 'bpm', desc: true }).slice(0, 2)).toEqual(['Funk 120.wav', 'Half 70.wav']);
   });
 
   it('sorts names case-insensitively and keys along the Camelot wheel', () => {
-    expect(names({ sort: 'name', desc: false, folder: 'Keys' })).toEqual(['Pad Am.wav', 'Pad C.wav', 'Pad F#.wav']);
+    expect(names({ sort: 'name', desc: false, folder: 'Keys' })).toEqual([
+      'Pad Am.wav',
+      'Pad C.wav',
+      'Pad F#.wav',
+    ]);
     // Camelot: F# major = 2B, A minor = 8A, C major = 8B.
-    expect(names({ sort: 'key', desc: false, folder: 'Keys' })).toEqual(['Pad F#.wav', 'Pad Am.wav', 'Pad C.wav']);
+    expect(names({ sort: 'key', desc: false, folder: 'Keys' })).toEqual([
+      'Pad F#.wav',
+      'Pad Am.wav',
+      'Pad C.wav',
+    ]);
   });
 
   it('sorts by date added, newest first by default', () => {

@@ -4,7 +4,18 @@ import { compatibleKeys, KEY_COUNT } from './keys';
 import type { SortCache } from './sort';
 import type { ViewQuery } from './view-query';
 
-const F = { text: 1, type: 2, key: 4, bpm: 8, dur: 16, loop: 32, tags: 64, coll: 128, folder: 256, status: 512 };
+const F = {
+  text: 1,
+  type: 2,
+  key: 4,
+  bpm: 8,
+  dur: 16,
+  loop: 32,
+  tags: 64,
+  coll: 128,
+  folder: 256,
+  status: 512,
+};
 
 export type QueryResult = {
   /** Row indices in display order. */

@@ -101,8 +101,8 @@ export class SortCache {
   /** Precomputes every order that is stale, one field per idle slice, so the first sort is instant. */
   warm(index: LibraryIndex, fields: readonly SortField[]): void {
     const idle =
-      (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback ??
-      ((cb: () => void) => setTimeout(cb, 50));
+      (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void })
+        .requestIdleCallback ?? ((cb: () => void) => setTimeout(cb, 50));
     const next = (i: number) => {
       if (i >= fields.length) return;
       idle(

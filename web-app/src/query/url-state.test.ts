@@ -34,7 +34,9 @@ describe('view query in the URL', () => {
   });
 
   it('ignores malformed or unknown values instead of failing', () => {
-    const q = parseViewQuery('?type=kick,banjo&key=H,Am&bpm=abc-140&sort=colour&status=nope&loop=maybe&tags=1,x');
+    const q = parseViewQuery(
+      '?type=kick,banjo&key=H,Am&bpm=abc-140&sort=colour&status=nope&loop=maybe&tags=1,x',
+    );
     expect(q.types).toEqual(['kick']);
     expect(q.keys).toEqual([parseKeyLabel('Am')]);
     expect(q.bpmMin).toBeNull();

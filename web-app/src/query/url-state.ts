@@ -1,6 +1,13 @@
 import { SAMPLE_TYPES, type SampleType } from '@samplemind/contract';
 import { keyLabel, NO_KEY, parseKeyLabel } from './keys';
-import { DEFAULT_QUERY, SORT_FIELDS, STATUS_FILTERS, type SortField, type StatusFilter, type ViewQuery } from './view-query';
+import {
+  DEFAULT_QUERY,
+  SORT_FIELDS,
+  type SortField,
+  STATUS_FILTERS,
+  type StatusFilter,
+  type ViewQuery,
+} from './view-query';
 
 const num = (s: string | null): number | null => {
   if (s === null || s.trim() === '') return null;
@@ -13,7 +20,8 @@ const range = (s: string | null): [number | null, number | null] => {
   const [a, b = ''] = s.split('-');
   return [num(a), num(b)];
 };
-const fmtRange = (a: number | null, b: number | null) => (a === null && b === null ? null : `${a ?? ''}-${b ?? ''}`);
+const fmtRange = (a: number | null, b: number | null) =>
+  a === null && b === null ? null : `${a ?? ''}-${b ?? ''}`;
 
 /** Parses the view from a URL query string; unknown or malformed parts fall back to defaults. */
 export function parseViewQuery(search: string): ViewQuery {
@@ -25,7 +33,9 @@ export function parseViewQuery(search: string): ViewQuery {
   const loop = p.get('loop');
   return {
     text: p.get('q') ?? '',
-    types: list(p.get('type')).filter((t): t is SampleType => (SAMPLE_TYPES as readonly string[]).includes(t)),
+    types: list(p.get('type')).filter((t): t is SampleType =>
+      (SAMPLE_TYPES as readonly string[]).includes(t),
+    ),
     keys: list(p.get('key'))
       .map(parseKeyLabel)
       .filter((k) => k !== NO_KEY),

@@ -3,7 +3,15 @@ import type { SampleType } from '@samplemind/contract';
 export const SORT_FIELDS = ['name', 'type', 'bpm', 'key', 'duration', 'lufs', 'root', 'added'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
-export const STATUS_FILTERS = ['any', 'done', 'queued', 'error', 'missing', 'duplicates', 'favourites'] as const;
+export const STATUS_FILTERS = [
+  'any',
+  'done',
+  'queued',
+  'error',
+  'missing',
+  'duplicates',
+  'favourites',
+] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export type LoopFilter = 'any' | 'loop' | 'oneshot';

@@ -8,7 +8,10 @@ let loading: Promise<unknown> | null = null;
 
 function api(): Remote<SimilarityApi> {
   remote ??= wrap<SimilarityApi>(
-    new Worker(new URL('./similarity-worker.ts', import.meta.url), { type: 'module', name: 'samplemind-similarity' }),
+    new Worker(new URL('./similarity-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'samplemind-similarity',
+    }),
   );
   return remote;
 }

@@ -32,7 +32,13 @@ export function dimensionWeights(w: AspectWeights): Float32Array {
 export type Neighbour = { hash: string; distance: number };
 
 /** Brute-force weighted squared Euclidean k-nearest over the packed matrix (100k x 57 in a few ms). */
-export function nearest(m: VectorMatrix, query: Float32Array, weights: Float32Array, k: number, exclude?: string): Neighbour[] {
+export function nearest(
+  m: VectorMatrix,
+  query: Float32Array,
+  weights: Float32Array,
+  k: number,
+  exclude?: string,
+): Neighbour[] {
   const { data, dim, hashes } = m;
   const n = hashes.length;
   // Bounded max-heap of the best k, by distance.

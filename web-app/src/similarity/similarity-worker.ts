@@ -1,6 +1,13 @@
 import { expose } from 'comlink';
 import { openDb } from '../db/database';
-import { type AspectWeights, dimensionWeights, type Neighbour, nearest, packVectors, type VectorMatrix } from './similarity-core';
+import {
+  type AspectWeights,
+  dimensionWeights,
+  type Neighbour,
+  nearest,
+  packVectors,
+  type VectorMatrix,
+} from './similarity-core';
 
 let matrix: VectorMatrix | null = null;
 let rowOf = new Map<string, number>();

@@ -84,7 +84,8 @@ export class AppStore {
 
   /** The current view's rows, recomputed only when the index or the query changed. */
   view(): QueryResult {
-    if (this.resultFor.version !== this.index.version || this.resultFor.query !== this.query) this.result = this.compute();
+    if (this.resultFor.version !== this.index.version || this.resultFor.query !== this.query)
+      this.result = this.compute();
     return this.result;
   }
 

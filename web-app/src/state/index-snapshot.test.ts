@@ -46,7 +46,9 @@ describe('index snapshot', () => {
     ]) {
       const a = runQuery(fromRows, q, new SortCache());
       const b = runQuery(restored, q, new SortCache());
-      expect(Array.from(b.rows, (r) => restored.fileId[r])).toEqual(Array.from(a.rows, (r) => fromRows.fileId[r]));
+      expect(Array.from(b.rows, (r) => restored.fileId[r])).toEqual(
+        Array.from(a.rows, (r) => fromRows.fileId[r]),
+      );
     }
     // Edits survive: re-deriving after a new edit still knows the measured value.
     const id = restored.fileId[0];

@@ -1,5 +1,5 @@
-import type { SampleMindDb } from '../db/database';
 import { currentGeneration } from '../db/change-tracking';
+import type { SampleMindDb } from '../db/database';
 import type { CollectionItemRow, EditRow, TagRow } from '../db/types';
 import { LibraryIndex, STRING_COLUMNS, TYPED_COLUMNS, type TypedColumn } from './library-index';
 
@@ -24,7 +24,11 @@ export type IndexSnapshot = {
 export function toSnapshot(index: LibraryIndex, generation: string): IndexSnapshot {
   const n = index.size;
   const typed = {} as Record<TypedColumn, ArrayBuffer>;
-  for (const [name] of TYPED_COLUMNS) typed[name] = (index[name] as { slice(a: number, b: number): { buffer: ArrayBuffer } }).slice(0, n).buffer;
+  for (const [name] of TYPED_COLUMNS)
+    typed[name] = (index[name] as { slice(a: number, b: number): { buffer: ArrayBuffer } }).slice(
+      0,
+      n,
+    ).buffer;
   const strings = {} as IndexSnapshot['strings'];
   for (const name of STRING_COLUMNS) strings[name] = index[name].slice(0, n);
   const editRows: number[] = [];
@@ -36,7 +40,16 @@ export function toSnapshot(index: LibraryIndex, generation: string): IndexSnapsh
       editValues.push(e);
     }
   }
-  return { format: FORMAT, generation, size: n, typed, strings, editRows: Int32Array.from(editRows), editValues, takenAt: Date.now() };
+  return {
+    format: FORMAT,
+    generation,
+    size: n,
+    typed,
+    strings,
+    editRows: Int32Array.from(editRows),
+    editValues,
+    takenAt: Date.now(),
+  };
 }
 
 export function fromSnapshot(snap: IndexSnapshot, tags: TagRow[], items: CollectionItemRow[]): LibraryIndex {
@@ -69,11 +82,15 @@ export function fromSnapshot(snap: IndexSnapshot, tags: TagRow[], items: Collect
 /** Loads the snapshot if it matches the library's current generation, else null. */
 export async function loadSnapshot(db: SampleMindDb): Promise<LibraryIndex | null> {
   const gen = currentGeneration();
-  const { snap, tags, items } = await db.transaction('r', [db.meta, db.tags, db.collectionItems], async () => ({
-    snap: (await db.meta.get(SNAPSHOT_KEY))?.value as IndexSnapshot | undefined,
-    tags: await db.tags.toArray(),
-    items: await db.collectionItems.toArray(),
-  }));
+  const { snap, tags, items } = await db.transaction(
+    'r',
+    [db.meta, db.tags, db.collectionItems],
+    async () => ({
+      snap: (await db.meta.get(SNAPSHOT_KEY))?.value as IndexSnapshot | undefined,
+      tags: await db.tags.toArray(),
+      items: await db.collectionItems.toArray(),
+    }),
+  );
   if (!snap || snap.format !== FORMAT || snap.generation !== gen || gen === '0') return null;
   return fromSnapshot(snap, tags, items);
 }

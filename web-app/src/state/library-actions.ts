@@ -39,7 +39,12 @@ export async function removeTag(db: SampleMindDb, index: LibraryIndex, fileIds: 
   await editFiles(db, index, fileIds, (e) => ({ ...e, tags: (e.tags ?? []).filter((t) => t !== tagId) }));
 }
 
-export async function setFavourite(db: SampleMindDb, index: LibraryIndex, fileIds: number[], favourite: boolean) {
+export async function setFavourite(
+  db: SampleMindDb,
+  index: LibraryIndex,
+  fileIds: number[],
+  favourite: boolean,
+) {
   await editFiles(db, index, fileIds, (e) => ({ ...e, favourite }));
 }
 
@@ -47,7 +52,12 @@ export async function createCollection(db: SampleMindDb, name: string): Promise<
   return (await db.collections.add({ name: name.trim(), createdAt: Date.now() })) as number;
 }
 
-export async function addToCollection(db: SampleMindDb, index: LibraryIndex, collectionId: number, fileIds: number[]) {
+export async function addToCollection(
+  db: SampleMindDb,
+  index: LibraryIndex,
+  collectionId: number,
+  fileIds: number[],
+) {
   const addedAt = Date.now();
   await db.collectionItems.bulkPut(fileIds.map((fileId) => ({ collectionId, fileId, addedAt })));
   const members = new Set(index.collections.get(collectionId) ?? []);
@@ -69,7 +79,10 @@ export async function removeFromCollection(
 
 export async function deleteCollection(db: SampleMindDb, index: LibraryIndex, collectionId: number) {
   await db.transaction('rw', [db.collections, db.collectionItems], async () => {
-    await db.collectionItems.where('[collectionId+fileId]').between([collectionId, -Infinity], [collectionId, Infinity]).delete();
+    await db.collectionItems
+      .where('[collectionId+fileId]')
+      .between([collectionId, -Infinity], [collectionId, Infinity])
+      .delete();
     await db.collections.delete(collectionId);
   });
   index.collections.delete(collectionId);

@@ -10,7 +10,8 @@ export const NO_TYPE = -1;
 export const EDITED = { bpm: 1, key: 2, type: 4 } as const;
 
 const TYPE_CODE = new Map<string, number>(SAMPLE_TYPES.map((t, i) => [t, i]));
-export const typeCode = (t: SampleType | null | undefined): number => (t ? (TYPE_CODE.get(t) ?? NO_TYPE) : NO_TYPE);
+export const typeCode = (t: SampleType | null | undefined): number =>
+  t ? (TYPE_CODE.get(t) ?? NO_TYPE) : NO_TYPE;
 
 type Typed = Int32Array | Uint8Array | Int8Array | Float32Array | Float64Array;
 
@@ -166,7 +167,9 @@ export class LibraryIndex {
   }
 
   allTags(): { id: number; name: string }[] {
-    return [...this.tagNames].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.tagNames]
+      .map(([id, name]) => ({ id, name }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Map of relative path -> file id, for recognising files dropped or scanned again. */

@@ -1,5 +1,5 @@
-import type { SampleMindDb } from '../db/database';
 import { currentGeneration, GENERATION_KEY, tracker } from '../db/change-tracking';
+import type { SampleMindDb } from '../db/database';
 import { saveSnapshot } from './index-snapshot';
 import type { LibraryIndex } from './library-index';
 

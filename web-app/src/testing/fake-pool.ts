@@ -2,7 +2,10 @@ import type { AnalysisOutcome } from '@samplemind/contract';
 import type { JobHandle } from '@samplemind/engine/pool';
 import type { PoolLike } from '../import/importer';
 
-type Analyse = (bytes: Uint8Array, options: { path?: string; contentHash?: string }) => Promise<AnalysisOutcome>;
+type Analyse = (
+  bytes: Uint8Array,
+  options: { path?: string; contentHash?: string },
+) => Promise<AnalysisOutcome>;
 
 /** A pool stand-in that runs `analyse` in-process, one job at a time, honouring pause/cancel. */
 export function fakePool(analyse: Analyse): PoolLike & { submitted: string[] } {

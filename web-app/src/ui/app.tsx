@@ -22,7 +22,12 @@ function Notices() {
   return (
     <div className="notices" aria-live="polite">
       {store.notices.map((n) => (
-        <div key={n.id} className={`notice ${n.kind}`} role={n.kind === 'error' ? 'alert' : 'status'} data-testid={`notice-${n.kind}`}>
+        <div
+          key={n.id}
+          className={`notice ${n.kind}`}
+          role={n.kind === 'error' ? 'alert' : 'status'}
+          data-testid={`notice-${n.kind}`}
+        >
           {n.text}
           <button type="button" className="icon" aria-label="Dismiss" onClick={() => store.dismiss(n.id)}>
             ×
@@ -71,7 +76,7 @@ function SidePanel() {
 function Shell({ onReady }: { onReady: () => void }) {
   const store = useStore();
   const [dragging, setDragging] = useState(false);
-  useLayoutEffect(onReady, []);
+  useLayoutEffect(onReady, [onReady]);
   useEffect(() => {
     if (store.focus !== null) void prepareDragOut(store, store.focus);
   }, [store, store.focus]);
@@ -82,6 +87,7 @@ function Shell({ onReady }: { onReady: () => void }) {
   }, [store]);
   const hasFiles = (e: React.DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the whole window is the drop target for files
     <div
       className={`app${dragging ? ' dragging' : ''}`}
       onDragOver={(e) => {

@@ -8,6 +8,8 @@ import { fmtBpm, fmtDuration, fmtNum, fmtPct, midiName } from './format';
 import { usePlayer, useStore } from './use-store';
 import { Waveform } from './waveform-view';
 
+const ALL_KEYS = Array.from({ length: KEY_COUNT }, (_, c) => c);
+
 /** Loads the full analysis record of a content hash (the list itself never reads these). */
 export function useSample(hash: string | null): AnalysisResult | null {
   const store = useStore();
@@ -47,7 +49,8 @@ export function DetailPanel() {
   const r = id === null ? -1 : index.rowOfFile(id);
   const hash = r >= 0 ? index.hash[r] || null : null;
   const sample = useSample(r >= 0 && index.status[r] === STATUS.done ? hash : null);
-  if (r < 0 || id === null) return <div className="panel-empty muted">Select a sample to see everything about it.</div>;
+  if (r < 0 || id === null)
+    return <div className="panel-empty muted">Select a sample to see everything about it.</div>;
 
   const edit = index.edits[r];
   const edited = index.edited[r];
@@ -67,10 +70,20 @@ export function DetailPanel() {
       <p className="muted path">{index.path[r]}</p>
       <Waveform fileId={id} peaks={sample?.waveform.peaks ?? null} height={72} />
       <div className="detail-actions">
-        <button type="button" onClick={() => togglePlay(store, player, id)} data-testid="play" disabled={index.status[r] === STATUS.queued}>
+        <button
+          type="button"
+          onClick={() => togglePlay(store, player, id)}
+          data-testid="play"
+          disabled={index.status[r] === STATUS.queued}
+        >
           {playing ? '■ Stop' : '▶ Play'}
         </button>
-        <button type="button" onClick={() => store.setPanel('similar')} disabled={!sample} data-testid="more-like-this">
+        <button
+          type="button"
+          onClick={() => store.setPanel('similar')}
+          disabled={!sample}
+          data-testid="more-like-this"
+        >
           More like this
         </button>
         {edited !== 0 && (
@@ -113,7 +126,9 @@ export function DetailPanel() {
                   ))}
                 </select>
                 {sample && !(edited & EDITED.type) && <Conf value={sample.type.confidence} />}
-                {edited & EDITED.type ? <span className="muted"> (measured: {sample?.type.label})</span> : null}
+                {edited & EDITED.type ? (
+                  <span className="muted"> (measured: {sample?.type.label})</span>
+                ) : null}
               </Row>
               <Row label="BPM" testId="detail-bpm">
                 <b className={edited & EDITED.bpm ? 'edited' : ''} data-testid="bpm-value">
@@ -121,15 +136,27 @@ export function DetailPanel() {
                 </b>
                 {!Number.isNaN(bpm) && (
                   <>
-                    <button type="button" className="small" data-testid="bpm-double" onClick={() => save((x) => ({ ...x, bpm: bpm * 2 }))}>
+                    <button
+                      type="button"
+                      className="small"
+                      data-testid="bpm-double"
+                      onClick={() => save((x) => ({ ...x, bpm: bpm * 2 }))}
+                    >
                       ×2
                     </button>
-                    <button type="button" className="small" data-testid="bpm-half" onClick={() => save((x) => ({ ...x, bpm: bpm / 2 }))}>
+                    <button
+                      type="button"
+                      className="small"
+                      data-testid="bpm-half"
+                      onClick={() => save((x) => ({ ...x, bpm: bpm / 2 }))}
+                    >
                       ÷2
                     </button>
                   </>
                 )}
-                {sample && !(edited & EDITED.bpm) && sample.tempo.bpm !== null && <Conf value={sample.tempo.confidence} />}
+                {sample && !(edited & EDITED.bpm) && sample.tempo.bpm !== null && (
+                  <Conf value={sample.tempo.confidence} />
+                )}
                 {sample?.tempo.bars ? (
                   <span className="muted">
                     {' '}
@@ -148,18 +175,28 @@ export function DetailPanel() {
                   }}
                 >
                   <option value={-1}>none</option>
-                  {Array.from({ length: KEY_COUNT }, (_, c) => (
+                  {ALL_KEYS.map((c) => (
                     <option key={c} value={c}>
                       {keyLabel(c)} ({camelotOfCode(c)})
                     </option>
                   ))}
                 </select>
-                {sample && !(edited & EDITED.key) && sample.key.tonic && <Conf value={sample.key.confidence} />}
+                {sample && !(edited & EDITED.key) && sample.key.tonic && (
+                  <Conf value={sample.key.confidence} />
+                )}
               </Row>
               <Row label="Root note">
                 {Number.isNaN(index.root[r]) ? '—' : midiName(index.root[r])}
-                {sample?.pitch.cents != null && <span className="muted"> {sample.pitch.cents > 0 ? '+' : ''}{sample.pitch.cents} ct</span>}
-                {sample?.pitch.frequencyHz != null && <span className="muted"> · {sample.pitch.frequencyHz.toFixed(1)} Hz</span>}
+                {sample?.pitch.cents != null && (
+                  <span className="muted">
+                    {' '}
+                    {sample.pitch.cents > 0 ? '+' : ''}
+                    {sample.pitch.cents} ct
+                  </span>
+                )}
+                {sample?.pitch.frequencyHz != null && (
+                  <span className="muted"> · {sample.pitch.frequencyHz.toFixed(1)} Hz</span>
+                )}
                 {sample && sample.pitch.midiNote !== null && <Conf value={sample.pitch.confidence} />}
               </Row>
               <Row label="Loop">
@@ -170,20 +207,25 @@ export function DetailPanel() {
               {sample && (
                 <>
                   <Row label="Format">
-                    {sample.format.container} · {sample.format.codec} · {sample.format.sampleRate} Hz · {sample.format.channels} ch
+                    {sample.format.container} · {sample.format.codec} · {sample.format.sampleRate} Hz ·{' '}
+                    {sample.format.channels} ch
                     {sample.format.bitDepth ? ` · ${sample.format.bitDepth}-bit` : ''}
                   </Row>
                   <Row label="Loudness">
-                    {fmtNum(sample.levels.lufs ?? Number.NaN)} LUFS · peak {fmtNum(sample.levels.samplePeakDb ?? Number.NaN)} dBFS ·
-                    true peak {fmtNum(sample.levels.truePeakDb ?? Number.NaN)} dBTP · RMS {fmtNum(sample.levels.rmsDb ?? Number.NaN)} dB
-                    {sample.levels.loudnessRangeLu !== null && ` · LRA ${fmtNum(sample.levels.loudnessRangeLu)} LU`}
+                    {fmtNum(sample.levels.lufs ?? Number.NaN)} LUFS · peak{' '}
+                    {fmtNum(sample.levels.samplePeakDb ?? Number.NaN)} dBFS · true peak{' '}
+                    {fmtNum(sample.levels.truePeakDb ?? Number.NaN)} dBTP · RMS{' '}
+                    {fmtNum(sample.levels.rmsDb ?? Number.NaN)} dB
+                    {sample.levels.loudnessRangeLu !== null &&
+                      ` · LRA ${fmtNum(sample.levels.loudnessRangeLu)} LU`}
                   </Row>
                   <Row label="Envelope">
-                    attack {(sample.envelope.attackSec * 1000).toFixed(0)} ms · decay {fmtDuration(sample.envelope.decaySec)}
+                    attack {(sample.envelope.attackSec * 1000).toFixed(0)} ms · decay{' '}
+                    {fmtDuration(sample.envelope.decaySec)}
                   </Row>
                   <Row label="Spectrum">
-                    centroid {sample.spectral.centroidHz.toFixed(0)} Hz · rolloff {sample.spectral.rolloffHz.toFixed(0)} Hz · flatness{' '}
-                    {sample.spectral.flatness.toFixed(2)}
+                    centroid {sample.spectral.centroidHz.toFixed(0)} Hz · rolloff{' '}
+                    {sample.spectral.rolloffHz.toFixed(0)} Hz · flatness {sample.spectral.flatness.toFixed(2)}
                   </Row>
                 </>
               )}
@@ -230,11 +272,47 @@ function Claimed({ sample }: { sample: AnalysisResult }) {
   const c = sample.claimed;
   const src = (k: string) => (c.sources[k] ? <span className="muted"> (from {c.sources[k]})</span> : null);
   const items: [string, React.ReactNode][] = [];
-  if (c.bpm !== null) items.push(['BPM', <>{fmtBpm(c.bpm)}{src('bpm')}</>]);
-  if (c.key) items.push(['Key', <>{c.key.tonic} {c.key.scale}{src('key')}</>]);
-  if (c.rootNote !== null) items.push(['Root note', <>{midiName(c.rootNote)}{src('rootNote')}</>]);
-  if (c.isLoop !== null) items.push(['Loop', <>{c.isLoop ? 'loop' : 'one-shot'}{src('isLoop')}</>]);
-  for (const k of ['title', 'artist', 'genre', 'comment'] as const) if (c[k]) items.push([k, <>{c[k]}{src(k)}</>]);
+  if (c.bpm !== null)
+    items.push([
+      'BPM',
+      <>
+        {fmtBpm(c.bpm)}
+        {src('bpm')}
+      </>,
+    ]);
+  if (c.key)
+    items.push([
+      'Key',
+      <>
+        {c.key.tonic} {c.key.scale}
+        {src('key')}
+      </>,
+    ]);
+  if (c.rootNote !== null)
+    items.push([
+      'Root note',
+      <>
+        {midiName(c.rootNote)}
+        {src('rootNote')}
+      </>,
+    ]);
+  if (c.isLoop !== null)
+    items.push([
+      'Loop',
+      <>
+        {c.isLoop ? 'loop' : 'one-shot'}
+        {src('isLoop')}
+      </>,
+    ]);
+  for (const k of ['title', 'artist', 'genre', 'comment'] as const)
+    if (c[k])
+      items.push([
+        k,
+        <>
+          {c[k]}
+          {src(k)}
+        </>,
+      ]);
   if (!items.length) return null;
   return (
     <div className="claimed" data-testid="claimed">

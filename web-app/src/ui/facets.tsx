@@ -18,6 +18,8 @@ const STATUS_LABELS: [StatusFilter, string][] = [
   ['favourites', 'Favourites'],
 ];
 
+const ALL_KEYS = Array.from({ length: KEY_COUNT }, (_, c) => c);
+
 /** Folder paths (up to two levels) with file counts, recomputed only when the index changes. */
 function folderCounts(index: LibraryIndex): [string, number][] {
   const counts = new Map<string, number>();
@@ -86,19 +88,22 @@ export function Facets() {
     <aside className="facets" aria-label="Filters">
       <div className="facet-head">
         <h2>Filters</h2>
-        <button type="button" className="link" onClick={() => store.setQuery({ ...DEFAULT_QUERY, sort: q.sort, desc: q.desc })}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => store.setQuery({ ...DEFAULT_QUERY, sort: q.sort, desc: q.desc })}
+        >
           clear
         </button>
       </div>
 
       <section>
-        <div className="chips" role="radiogroup" aria-label="Status">
+        <fieldset className="chips" aria-label="Status">
           {STATUS_LABELS.map(([value, label]) => (
             <button
               key={value}
               type="button"
-              role="radio"
-              aria-checked={q.status === value}
+              aria-pressed={q.status === value}
               className={`chip${q.status === value ? ' on' : ''}`}
               data-testid={`status-${value}`}
               onClick={() => store.setQuery({ status: value })}
@@ -106,7 +111,7 @@ export function Facets() {
               {label}
             </button>
           ))}
-        </div>
+        </fieldset>
       </section>
 
       <section>
@@ -115,7 +120,12 @@ export function Facets() {
           {SAMPLE_TYPES.map((t, i) => (
             <li key={t}>
               <label>
-                <input type="checkbox" checked={q.types.includes(t)} onChange={() => toggleType(t)} data-testid={`type-${t}`} />
+                <input
+                  type="checkbox"
+                  checked={q.types.includes(t)}
+                  onChange={() => toggleType(t)}
+                  data-testid={`type-${t}`}
+                />
                 <span className="type-dot" style={{ background: TYPE_COLOURS[i] }} />
                 {t}
                 <span className="count">{res.typeCounts[i]}</span>
@@ -128,7 +138,7 @@ export function Facets() {
       <section>
         <h3>Key</h3>
         <div className="key-grid">
-          {Array.from({ length: KEY_COUNT }, (_, c) => c)
+          {ALL_KEYS.slice()
             .sort((a, b) => (a & 1) - (b & 1) || a - b)
             .map((c) => (
               <button
@@ -144,7 +154,11 @@ export function Facets() {
             ))}
         </div>
         <label className="toggle">
-          <input type="checkbox" checked={q.compatible} onChange={(e) => store.setQuery({ compatible: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={q.compatible}
+            onChange={(e) => store.setQuery({ compatible: e.target.checked })}
+          />
           include compatible keys (Camelot ±1, relative)
         </label>
       </section>
@@ -184,7 +198,7 @@ export function Facets() {
 
       <section>
         <h3>Loop</h3>
-        <div className="chips" role="radiogroup" aria-label="Loop or one-shot">
+        <fieldset className="chips" aria-label="Loop or one-shot">
           {(
             [
               ['any', 'Any'],
@@ -195,8 +209,7 @@ export function Facets() {
             <button
               key={v}
               type="button"
-              role="radio"
-              aria-checked={q.loop === v}
+              aria-pressed={q.loop === v}
               className={`chip${q.loop === v ? ' on' : ''}`}
               data-testid={`loop-${v}`}
               onClick={() => store.setQuery({ loop: v })}
@@ -204,7 +217,7 @@ export function Facets() {
               {label}
             </button>
           ))}
-        </div>
+        </fieldset>
       </section>
 
       {index.allTags().length > 0 && (

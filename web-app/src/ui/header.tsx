@@ -53,7 +53,8 @@ function SearchBox() {
           setText('');
           store.setQuery({ text: '' });
         }
-        if (e.key === 'ArrowDown') (document.querySelector('[data-testid="table-body"]') as HTMLElement | null)?.focus();
+        if (e.key === 'ArrowDown')
+          (document.querySelector('[data-testid="table-body"]') as HTMLElement | null)?.focus();
       }}
     />
   );
@@ -67,7 +68,13 @@ function ImportProgressBar() {
   const pct = p.total ? (finished / p.total) * 100 : 0;
   return (
     <div className="progress" data-testid="import-progress" data-active={p.isActive ? '1' : '0'}>
-      <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={finished}>
+      <div
+        className="bar"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={p.total}
+        aria-valuenow={finished}
+      >
         <div className="fill" style={{ width: `${pct}%` }} />
       </div>
       <span className="progress-text" data-testid="progress-text">
@@ -78,16 +85,31 @@ function ImportProgressBar() {
       </span>
       {p.isActive &&
         (p.isPaused ? (
-          <button type="button" className="small" onClick={() => store.importer?.resume()} data-testid="import-resume">
+          <button
+            type="button"
+            className="small"
+            onClick={() => store.importer?.resume()}
+            data-testid="import-resume"
+          >
             Resume
           </button>
         ) : (
-          <button type="button" className="small" onClick={() => store.importer?.pause()} data-testid="import-pause">
+          <button
+            type="button"
+            className="small"
+            onClick={() => store.importer?.pause()}
+            data-testid="import-pause"
+          >
             Pause
           </button>
         ))}
       {p.isActive && (
-        <button type="button" className="small" onClick={() => void store.importer?.cancel()} data-testid="import-cancel">
+        <button
+          type="button"
+          className="small"
+          onClick={() => void store.importer?.cancel()}
+          data-testid="import-cancel"
+        >
           Cancel
         </button>
       )}
@@ -125,7 +147,11 @@ export function Header() {
         <button type="button" onClick={() => fileInput.current?.click()} data-testid="add-files">
           Add files
         </button>
-        <button type="button" onClick={() => void pickFolder(store, dirInput.current)} data-testid="add-folder">
+        <button
+          type="button"
+          onClick={() => void pickFolder(store, dirInput.current)}
+          data-testid="add-folder"
+        >
           Add folder
         </button>
         <input

@@ -14,7 +14,9 @@ export function LibraryMenu() {
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (!open) return;
-    void storageEstimate().then((e) => setUsage(e ? `${fmtBytes(e.usage)} of ${fmtBytes(e.quota)} used` : ''));
+    void storageEstimate().then((e) =>
+      setUsage(e ? `${fmtBytes(e.usage)} of ${fmtBytes(e.quota)} used` : ''),
+    );
   }, [open]);
   return (
     <div className="menu">
@@ -46,7 +48,11 @@ export function LibraryMenu() {
             data-testid="export-library"
             onClick={() =>
               void store.guard('Export failed', async () => {
-                download(`samplemind-library-${new Date().toISOString().slice(0, 10)}.json`, await exportLibrary(store.db), 'application/json');
+                download(
+                  `samplemind-library-${new Date().toISOString().slice(0, 10)}.json`,
+                  await exportLibrary(store.db),
+                  'application/json',
+                );
               })
             }
           >
@@ -71,7 +77,10 @@ export function LibraryMenu() {
                   // Rebuild the index from storage so everything imported shows up.
                   store.index.replaceWith(await loadLibrary(store.db));
                   await store.reloadCollections();
-                  store.notify(`Imported ${report.files} files (${report.skipped} already here), ${report.tags} tags, ${report.collections} collections`, 'info');
+                  store.notify(
+                    `Imported ${report.files} files (${report.skipped} already here), ${report.tags} tags, ${report.collections} collections`,
+                    'info',
+                  );
                 } catch (err) {
                   store.notify(`Import failed: ${err instanceof Error ? err.message : String(err)}`);
                 }

@@ -1,11 +1,10 @@
 import { SAMPLE_TYPES } from '@samplemind/contract';
-import { type PointerEvent, type WheelEvent, useEffect, useRef, useState } from 'react';
+import { type PointerEvent, useEffect, useRef, useState, type WheelEvent } from 'react';
 import { computeMap, MAP_MAX_POINTS, sampleEvenly } from '../map/map-client';
 import { STATUS } from '../state/library-index';
 import { togglePlay } from './actions';
 import { TYPE_COLOURS } from './type-colours';
 import { usePlayer, useStore } from './use-store';
-
 
 type Points = { rows: Int32Array; xy: Float32Array; ms: number };
 
@@ -102,14 +101,20 @@ export function MapPanel() {
   return (
     <div className="map" data-testid="map">
       <div className="map-head">
-        <button type="button" onClick={() => void compute()} disabled={progress !== null} data-testid="map-compute">
+        <button
+          type="button"
+          onClick={() => void compute()}
+          disabled={progress !== null}
+          data-testid="map-compute"
+        >
           {points ? 'Recompute map of this view' : 'Compute map of this view'}
         </button>
         {progress !== null && <span className="muted"> UMAP… {Math.round(progress * 100)} %</span>}
         {points && progress === null && (
           <span className="muted small-text">
             {' '}
-            {points.rows.length} sounds{points.rows.length >= MAP_MAX_POINTS ? ' (sampled)' : ''} · {(points.ms / 1000).toFixed(1)} s
+            {points.rows.length} sounds{points.rows.length >= MAP_MAX_POINTS ? ' (sampled)' : ''} ·{' '}
+            {(points.ms / 1000).toFixed(1)} s
           </span>
         )}
       </div>

@@ -28,7 +28,13 @@ export function PlayerBar() {
       <div className="player-info">
         <div className="player-name">{r >= 0 ? index.name[r] : 'Nothing selected'}</div>
         <div className="muted small-text">
-          {player.state.isLoading ? 'loading…' : player.state.error ? player.state.error : player.state.isLooping && playing ? 'looping' : ''}
+          {player.state.isLoading
+            ? 'loading…'
+            : player.state.error
+              ? player.state.error
+              : player.state.isLooping && playing
+                ? 'looping'
+                : ''}
         </div>
       </div>
       {id !== null && <Waveform fileId={id} peaks={sample?.waveform.peaks ?? null} height={40} />}

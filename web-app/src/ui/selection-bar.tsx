@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { copyToFolder, directoryPicker } from '../fs/folders';
 import { download, exportRecords, toCsv } from '../export/selection';
+import { copyToFolder, directoryPicker } from '../fs/folders';
 import {
   addTag,
   addToCollection,
@@ -65,7 +65,9 @@ export function SelectionBar() {
           disabled={!has}
           data-testid="favourite"
           title="Favourite (F)"
-          onClick={() => void store.guard('Saving failed', () => setFavourite(store.db, index, targets, !anyFav))}
+          onClick={() =>
+            void store.guard('Saving failed', () => setFavourite(store.db, index, targets, !anyFav))
+          }
         >
           {anyFav ? '★ Unfavourite' : '☆ Favourite'}
         </button>
@@ -123,7 +125,6 @@ export function SelectionBar() {
           </select>
         ) : (
           <input
-            autoFocus
             placeholder="collection name"
             data-testid="collection-name"
             value={newCollection}
@@ -171,7 +172,12 @@ export function SelectionBar() {
             Copy to folder…
           </button>
         )}
-        <button type="button" onClick={() => exportAs('csv')} data-testid="export-csv" title="Selection, or the whole view">
+        <button
+          type="button"
+          onClick={() => exportAs('csv')}
+          data-testid="export-csv"
+          title="Selection, or the whole view"
+        >
           Export CSV
         </button>
         <button type="button" onClick={() => exportAs('json')} data-testid="export-json">
@@ -181,7 +187,11 @@ export function SelectionBar() {
           type="button"
           disabled={!has}
           title="Analyse again (e.g. after an engine update)"
-          onClick={() => void store.guard('Re-analysis failed', () => store.importer!.requeue(targets, undefined, { force: true }))}
+          onClick={() =>
+            void store.guard('Re-analysis failed', () =>
+              store.importer!.requeue(targets, undefined, { force: true }),
+            )
+          }
         >
           Re-analyse
         </button>
@@ -191,7 +201,10 @@ export function SelectionBar() {
           className="danger"
           data-testid="remove"
           onClick={() => {
-            if (!confirm(`Remove ${targets.length} sample(s) from the library? Files on disk are not touched.`)) return;
+            if (
+              !confirm(`Remove ${targets.length} sample(s) from the library? Files on disk are not touched.`)
+            )
+              return;
             void store.guard('Removing failed', async () => {
               await removeFiles(store.db, index, targets);
               store.selection = new Set();

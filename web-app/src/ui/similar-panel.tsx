@@ -15,7 +15,9 @@ export function SimilarPanel() {
   const r = store.focus === null ? -1 : index.rowOfFile(store.focus);
   const hash = r >= 0 ? index.hash[r] || null : null;
   const [weights, setWeights] = useState<AspectWeights>(DEFAULT_WEIGHTS);
-  const [found, setFound] = useState<{ neighbours: Neighbour[]; ms: number; roundTripMs: number } | null>(null);
+  const [found, setFound] = useState<{ neighbours: Neighbour[]; ms: number; roundTripMs: number } | null>(
+    null,
+  );
   const [busy, setBusy] = useState(false);
   const contentVersion = index.contentVersion;
 
@@ -34,7 +36,8 @@ export function SimilarPanel() {
     };
   }, [hash, weights, contentVersion]);
 
-  if (!hash) return <div className="panel-empty muted">Select an analysed sample to find similar sounds.</div>;
+  if (!hash)
+    return <div className="panel-empty muted">Select an analysed sample to find similar sounds.</div>;
   // Map hashes back to rows (several files can share one).
   const rowsOf = new Map<string, number>();
   if (found) {
@@ -49,7 +52,7 @@ export function SimilarPanel() {
       <h2>More like “{index.name[r]}”</h2>
       <div className="weights">
         {FEATURE_ASPECTS.map((a) => (
-          <label key={a}>
+          <label key={a} className="weight">
             {a}
             <input
               type="range"
@@ -75,10 +78,20 @@ export function SimilarPanel() {
               const id = index.fileId[row];
               return (
                 <li key={n.hash}>
-                  <button type="button" className="icon" onClick={() => togglePlay(store, player, id, true)} title="Play">
+                  <button
+                    type="button"
+                    className="icon"
+                    onClick={() => togglePlay(store, player, id, true)}
+                    title="Play"
+                  >
                     ▶
                   </button>
-                  <button type="button" className="link" onClick={() => store.select(id, 'only')} title={index.path[row]}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => store.select(id, 'only')}
+                    title={index.path[row]}
+                  >
                     {index.name[row]}
                   </button>
                   <span className="muted"> {n.distance.toFixed(3)}</span>

@@ -3,7 +3,15 @@ import { decodePeaks, drawWaveform } from '../audio/waveform';
 import { usePlayer } from './use-store';
 
 /** The stored peaks drawn on a canvas, with a moving playhead while this file plays. */
-export function Waveform({ fileId, peaks, height }: { fileId: number; peaks: string | null; height: number }) {
+export function Waveform({
+  fileId,
+  peaks,
+  height,
+}: {
+  fileId: number;
+  peaks: string | null;
+  height: number;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const player = usePlayer();
   const data = useMemo(() => (peaks ? decodePeaks(peaks) : null), [peaks]);
@@ -20,5 +28,13 @@ export function Waveform({ fileId, peaks, height }: { fileId: number; peaks: str
     draw();
     return () => cancelAnimationFrame(raf);
   }, [data, playing, player]);
-  return <canvas ref={canvas} className="waveform" style={{ height }} data-testid="waveform" data-has-peaks={data ? '1' : '0'} />;
+  return (
+    <canvas
+      ref={canvas}
+      className="waveform"
+      style={{ height }}
+      data-testid="waveform"
+      data-has-peaks={data ? '1' : '0'}
+    />
+  );
 }

@@ -6,9 +6,11 @@ import { z } from 'zod';
 /** Prometheus metrics at /metrics: request counts and latencies per route, plus process metrics. */
 export default fp(
   async (app: FastifyInstance) => {
-    if (!app.config.METRICS_ENABLED) return;
-    // A registry per app instance, so several apps in one process (tests) do not collide.
+    // A registry per app instance, so several apps in one process (tests) do not collide. Other
+    // plugins (the AI proxy) register their counters on it.
     const register = new Registry();
+    app.decorate('metricsRegistry', register);
+    if (!app.config.METRICS_ENABLED) return;
     collectDefaultMetrics({ register });
     const requests = new Counter({
       name: 'http_requests_total',
