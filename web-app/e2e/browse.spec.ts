@@ -66,8 +66,9 @@ describe('browsing', () => {
   it('keeps the view in the URL across a reload', async () => {
     await app.toggleType('drum-loop');
     await app.sortBy('bpm'); // now descending
+    // Descending is the default direction, so only "sort=bpm" appears.
     await app.page.waitForFunction(
-      () => location.search.includes('sort=bpm') && location.search.includes('dir=desc'),
+      () => location.search.includes('sort=bpm') && !location.search.includes('dir=asc'),
     );
     const url = app.page.url();
     expect(url).toContain('type=drum-loop');

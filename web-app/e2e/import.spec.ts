@@ -53,3 +53,21 @@ describe('importing', () => {
     expect(await app.viewCount()).toBe(2);
   });
 });
+
+describe('a crashing worker', () => {
+  it('marks only its own file failed, with the reason, and the import goes on', async () => {
+    s = await openApp();
+    const { app, page } = s;
+    await page.evaluate(() => {
+      (globalThis as { __samplemindCrashOn?: string }).__samplemindCrashOn = 'Crasher';
+    });
+    await app.drop([GOOD.kick, { ...GOOD.tone, name: 'Crasher.wav' }, GOOD.loop, GOOD.hat]);
+    await app.waitForImportIdle();
+    const crashed = await app.rowValues('Crasher.wav');
+    expect(crashed.error).toMatch(/worker crashed/);
+    for (const name of ['Big Kick.wav', 'Groove 120.wav', 'Closed Hat.wav']) {
+      expect((await app.rowValues(name)).error, name).toBeNull();
+    }
+    expect(await app.progress()).toMatchObject({ total: 4, done: 3, failed: 1 });
+  });
+});

@@ -42,17 +42,20 @@ describe('similar sounds and the map', () => {
   it('draws the map in a worker and plays the sound under a click', async () => {
     await app.page.locator('[data-testid="tab-map"]').click();
     await app.page.locator('[data-testid="map-compute"]').click();
-    await expect.poll(() => app.page.locator('[data-testid="map"] .map-head').textContent(), { timeout: 60_000 }).toContain('9 sounds');
+    await expect
+      .poll(() => app.page.locator('[data-testid="map"] .map-head').textContent(), { timeout: 60_000 })
+      .toContain('9 sounds');
     // Find a drawn point by its pixels and click it.
     const point = await app.page.evaluate(() => {
       const c = document.querySelector('.map-canvas') as HTMLCanvasElement;
       const g = c.getContext('2d')!;
       const { data, width, height } = g.getImageData(0, 0, c.width, c.height);
       for (let y = 0; y < height; y++)
-        for (let x = 0; x < width; x++) if (data[(y * width + x) * 4 + 3] > 0) {
-          const r = c.getBoundingClientRect();
-          return { x: r.left + (x + 2) * (r.width / width), y: r.top + (y + 2) * (r.height / height) };
-        }
+        for (let x = 0; x < width; x++)
+          if (data[(y * width + x) * 4 + 3] > 0) {
+            const r = c.getBoundingClientRect();
+            return { x: r.left + (x + 2) * (r.width / width), y: r.top + (y + 2) * (r.height / height) };
+          }
       return null;
     });
     expect(point).not.toBeNull();

@@ -37,19 +37,41 @@ export function decimateBy2(x: Float32Array, taps: Float64Array = stage1): Float
   const out = new Float32Array(n >> 1);
   const mid = (taps.length - 1) >> 1;
   const centre = taps[mid];
-  const at = (i: number) => (i >= 0 && i < n ? x[i] : 0);
-  for (let o = 0; o < out.length; o++) {
+  // Outputs whose window lies inside the signal: o in [inFrom, inTo).
+  const inFrom = Math.min(out.length, (mid + 1) >> 1);
+  const inTo = Math.max(inFrom, Math.min(out.length, ((n - mid - 1) >> 1) + 1));
+  edges(x, taps, out, 0, inFrom);
+  // Half-band taps vanish at even offsets from the centre; symmetric pairs share one tap. Two
+  // outputs per pass share the tap loads; each output's sum keeps its order.
+  let o = inFrom;
+  for (; o + 1 < inTo; o += 2) {
     const c = 2 * o;
-    let acc = centre * x[c];
-    // Half-band taps vanish at even offsets from the centre; symmetric pairs share one tap.
-    if (c - mid >= 0 && c + mid < n) {
-      for (let k = 1; k <= mid; k += 2) acc += taps[mid - k] * (x[c - k] + x[c + k]);
-    } else {
-      for (let k = 1; k <= mid; k += 2) acc += taps[mid - k] * (at(c - k) + at(c + k));
+    let a0 = centre * x[c];
+    let a1 = centre * x[c + 2];
+    for (let k = 1; k <= mid; k += 2) {
+      const t = taps[mid - k];
+      a0 += t * (x[c - k] + x[c + k]);
+      a1 += t * (x[c + 2 - k] + x[c + 2 + k]);
     }
+    out[o] = a0;
+    out[o + 1] = a1;
+  }
+  edges(x, taps, out, o, inTo);
+  edges(x, taps, out, inTo, out.length);
+  return out;
+}
+
+/** Outputs [from, to) with the signal taken as zero outside its bounds. */
+function edges(x: Float32Array, taps: Float64Array, out: Float32Array, from: number, to: number): void {
+  const n = x.length;
+  const mid = (taps.length - 1) >> 1;
+  const at = (i: number) => (i >= 0 && i < n ? x[i] : 0);
+  for (let o = from; o < to; o++) {
+    const c = 2 * o;
+    let acc = taps[mid] * x[c];
+    for (let k = 1; k <= mid; k += 2) acc += taps[mid - k] * (at(c - k) + at(c + k));
     out[o] = acc;
   }
-  return out;
 }
 
 /** Two half-band stages: sampleRate / 4. */

@@ -1,4 +1,4 @@
-import { hannWindow, realFft } from '../dsp/fft';
+import { hannWindow, windowedMagnitudes } from '../dsp/fft';
 
 /**
  * Sustained spectral peaks over time, the raw material of the chroma.
@@ -94,9 +94,7 @@ class Spectra {
   private readonly ring: Float32Array[];
   private readonly ringFrame: Int32Array;
   private readonly window = hannWindow(PEAK_FFT_SIZE);
-  private readonly frame = new Float32Array(PEAK_FFT_SIZE);
-  private readonly re = new Float64Array(PEAK_FFT_SIZE / 2 + 1);
-  private readonly im = new Float64Array(PEAK_FFT_SIZE / 2 + 1);
+  private readonly magnitudes = new Float32Array(PEAK_FFT_SIZE / 2 + 1);
 
   constructor(
     private readonly x: Float32Array,
@@ -122,18 +120,11 @@ class Spectra {
     const slot = f % SUSTAIN_FRAMES;
     const row = this.ring[slot];
     if (this.ringFrame[slot] === f) return row;
-    const { x, frame, window, re, im } = this;
+    const { magnitudes } = this;
     // Frames are centred on f * hop, so the opening chord is seen from the first frame on.
     const start = f * PEAK_HOP - PEAK_FFT_SIZE / 2;
-    for (let i = 0; i < PEAK_FFT_SIZE; i++) {
-      const j = start + i;
-      frame[i] = j >= 0 && j < x.length ? x[j] * window[i] : 0;
-    }
-    realFft(frame, PEAK_FFT_SIZE, re, im);
-    for (let k = 0; k < this.width; k++) {
-      const b = this.first + k;
-      row[k] = Math.sqrt(re[b] * re[b] + im[b] * im[b]);
-    }
+    windowedMagnitudes(this.x, start, this.window, PEAK_FFT_SIZE, magnitudes, 0);
+    row.set(magnitudes.subarray(this.first, this.first + this.width));
     this.ringFrame[slot] = f;
     return row;
   }

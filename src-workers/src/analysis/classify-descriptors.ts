@@ -181,8 +181,6 @@ function spectralShape(spec: Spectrogram, fStart: number, fAttackEnd: number, fE
     const base = f * bins;
     let num = 0;
     let den = 0;
-    let logSum = 0;
-    let flatPow = 0;
     let band = 0;
     for (let k = FIRST_BIN; k < bins; k++) {
       const m = magnitudes[base + k];
@@ -195,10 +193,6 @@ function spectralShape(spec: Spectrogram, fStart: number, fAttackEnd: number, fE
       }
       num += p * k;
       den += p;
-      if (k >= flatLo && k <= flatHi) {
-        logSum += Math.log(p + 1e-20);
-        flatPow += p;
-      }
     }
     if (f <= fAttackEnd) {
       attackNum += num;
@@ -208,9 +202,14 @@ function spectralShape(spec: Spectrogram, fStart: number, fAttackEnd: number, fE
       bodyNum += num;
       bodyDen += den;
       const count = flatHi - flatLo + 1;
+      let flatPow = 0;
+      for (let k = flatLo; k <= flatHi; k++) {
+        const m = magnitudes[base + k];
+        flatPow += m * m;
+      }
       const mean = flatPow / count;
       if (mean > 0) {
-        flatSum += den * (Math.exp(logSum / count) / mean);
+        flatSum += den * (Math.exp(logPowerSum(magnitudes, base + flatLo, count) / count) / mean);
         flatWeight += den;
       }
     }
@@ -223,6 +222,25 @@ function spectralShape(spec: Spectrogram, fStart: number, fAttackEnd: number, fE
     lowCentroidHz: lowDen > 0 ? (lowNum / lowDen) * binHz : 0,
     flatness: flatWeight > 0 ? Math.min(1, flatSum / flatWeight) : 0,
   };
+}
+
+/**
+ * Σ log(m² + 1e-20) over `count` magnitudes from `at`, as logs of running products: a factor lies
+ * in [1e-20, ~1e7], so a product flushed once it leaves [1e-250, 1e250] never under- or
+ * overflows, and one log covers a dozen or more bins instead of one.
+ */
+function logPowerSum(magnitudes: Float32Array, at: number, count: number): number {
+  let logSum = 0;
+  let product = 1;
+  for (let k = at; k < at + count; k++) {
+    const m = magnitudes[k];
+    product *= m * m + 1e-20;
+    if (product < 1e-250 || product > 1e250) {
+      logSum += Math.log(product);
+      product = 1;
+    }
+  }
+  return logSum + Math.log(product);
 }
 
 /** Octaves the < 300 Hz centroid falls between the attack frame and the frame 100 ms later. */

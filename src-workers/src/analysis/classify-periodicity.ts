@@ -32,7 +32,8 @@ function hannAcf(size: number): Float64Array {
     acf[lag] = s;
   }
   const zero = acf[0];
-  for (let lag = 0; lag < size; lag++) acf[lag] /= zero;
+  // Stored floored at 1e-3 (the divisor periodicityTrack needs), so its loop has no Math.max.
+  for (let lag = 0; lag < size; lag++) acf[lag] = Math.max(acf[lag] / zero, 1e-3);
   windowAcf.set(size, acf);
   return acf;
 }
@@ -69,7 +70,8 @@ export function periodicityTrack(spec: Spectrogram, from: number, toFrame: numbe
     const base = f * bins;
     let energy = 0;
     for (let k = 0; k < bins; k++) {
-      const raw = k < FIRST_BIN ? 0 : magnitudes[base + k] ** 2;
+      const m = magnitudes[base + k];
+      const raw = k < FIRST_BIN ? 0 : m * m;
       const p = raw * emphasis[k];
       power[k] = p;
       if (k > 0 && k < bins - 1) power[size - k] = p;
@@ -80,7 +82,7 @@ export function periodicityTrack(spec: Spectrogram, from: number, toFrame: numbe
     realFft(power, size, re, im);
     const r0 = re[0];
     if (r0 <= 0) continue;
-    for (let lag = 0; lag < nr.length; lag++) nr[lag] = re[lag] / r0 / Math.max(wAcf[lag], 1e-3);
+    for (let lag = 0; lag < nr.length; lag++) nr[lag] = re[lag] / r0 / wAcf[lag];
     // Skip the lobe around lag 0: search from where the autocorrelation first dips below zero.
     let lag = minLag;
     while (lag < maxLag && nr[lag] > 0) lag++;

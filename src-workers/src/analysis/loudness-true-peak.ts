@@ -63,6 +63,24 @@ const GAIN_BOUND = (() => {
 })();
 
 /**
+ * Cheaper per-output bound for blocks that pass the block test: the four central taps (6-9) of
+ * each phase times the actual samples, plus the rest of the phase's |taps| times the window's
+ * maximum. NEAR[k * 4 + p] = |tap 6 + k of phase p|; FAR[p] = sum of the other |taps| of phase p,
+ * raised by a hair so that rounding in the bound can never hide a larger output.
+ */
+const NEAR = new Float64Array(4 * PHASES);
+const FAR = new Float64Array(PHASES);
+for (let p = 0; p < PHASES; p++) {
+  let rest = 0;
+  for (let k = 0; k < TAPS; k++) {
+    const a = Math.abs(COEFFS[k * PHASES + p]);
+    if (k >= 6 && k <= 9) NEAR[(k - 6) * PHASES + p] = a;
+    else rest += a;
+  }
+  FAR[p] = rest * (1 + 1e-9);
+}
+
+/**
  * Oversampling at a sample rate: 4x below 96 kHz, 2x below 192 kHz (the phases at 0 and 1/2 of
  * the 4x grid), none above, as BS.1770-4 allows once the rate itself is that high.
  */
@@ -82,9 +100,13 @@ export type TruePeakMeter = {
   finish(): number;
 };
 
+/** The last HISTORY samples before a chunk followed by its first HISTORY samples (used synchronously). */
+const seam = new Float32Array(2 * HISTORY);
+
 export function createTruePeakMeter(sampleRate: number, channels: number): TruePeakMeter {
   const factor = oversamplingFactor(sampleRate);
-  const buffers: Float32Array[] = [];
+  // Per channel, the last HISTORY samples pushed (zeros before the first).
+  const histories: Float32Array[] = [];
   let peak = 0;
 
   const push = (channel: number, samples: Float32Array, knownPeak = 0) => {
@@ -93,17 +115,24 @@ export function createTruePeakMeter(sampleRate: number, channels: number): TrueP
       for (let i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i]));
       return;
     }
-    const needed = HISTORY + samples.length;
-    let buf = buffers[channel];
-    if (!buf || buf.length < needed) {
-      const grown = new Float32Array(needed);
-      if (buf) grown.set(buf.subarray(0, HISTORY));
-      buf = grown;
-      buffers[channel] = buf;
+    let history = histories[channel];
+    if (!history) {
+      history = new Float32Array(HISTORY);
+      histories[channel] = history;
     }
-    buf.set(samples, HISTORY);
-    peak = scanBlocks(buf, needed, peak, factor);
-    buf.copyWithin(0, needed - HISTORY, needed);
+    // Outputs of the first HISTORY samples reach into the previous chunk: scanned on the seam.
+    // The rest are scanned in place, without copying the chunk.
+    const n = samples.length;
+    const head = Math.min(HISTORY, n);
+    seam.set(history, 0);
+    seam.set(samples.subarray(0, head), HISTORY);
+    peak = scanBlocks(seam, HISTORY, HISTORY + head, peak, factor);
+    if (n > HISTORY) peak = scanBlocks(samples, HISTORY, n, peak, factor);
+    if (n >= HISTORY) history.set(samples.subarray(n - HISTORY));
+    else {
+      history.copyWithin(0, n);
+      history.set(samples, HISTORY - n);
+    }
   };
 
   return {
@@ -112,7 +141,7 @@ export function createTruePeakMeter(sampleRate: number, channels: number): TrueP
       if (factor !== 1) {
         // The interpolator lags by ~TAPS/2 samples: flush zeros so the last samples are reached.
         const zeros = new Float32Array(HISTORY);
-        for (let c = 0; c < channels; c++) if (buffers[c]) push(c, zeros);
+        for (let c = 0; c < channels; c++) if (histories[c]) push(c, zeros);
       }
       return peak;
     },
@@ -120,34 +149,57 @@ export function createTruePeakMeter(sampleRate: number, channels: number): TrueP
 }
 
 /**
- * buf[0..HISTORY) is history; an output is computed for every sample of buf[HISTORY..length).
+ * An output for every sample of buf[from..length); buf[from - HISTORY..from) is their history.
  * Module level (not in the meter's closure) so that V8's type feedback stays warm across files.
  */
-function scanBlocks(buf: Float32Array, length: number, current: number, factor: 2 | 4): number {
+function scanBlocks(buf: Float32Array, from: number, length: number, current: number, factor: 2 | 4): number {
   let peak = current;
   // `prev` bounds the samples before the current block that its outputs reach back to.
   let prev = 0;
-  for (let i = 0; i < HISTORY; i++) prev = Math.max(prev, Math.abs(buf[i]));
-  for (let start = HISTORY; start < length; start += BLOCK) {
+  for (let i = from - HISTORY; i < from; i++) prev = Math.max(prev, Math.abs(buf[i]));
+  for (let start = from; start < length; start += BLOCK) {
     const end = Math.min(length, start + BLOCK);
     let m = 0;
     for (let i = start; i < end; i++) {
       const a = Math.abs(buf[i]);
       if (a > m) m = a;
     }
-    if (Math.max(m, prev) * GAIN_BOUND > peak) {
-      peak = factor === 4 ? interpolate4(buf, start, end, peak) : interpolate2(buf, start, end, peak);
+    const reach = Math.max(m, prev);
+    if (reach * GAIN_BOUND > peak) {
+      peak = factor === 4 ? interpolate4(buf, start, end, peak, reach) : interpolate2(buf, start, end, peak);
     }
     prev = m;
   }
   return peak;
 }
 
-// All four phases in one pass over the taps: each input sample is loaded once per output.
-function interpolate4(buf: Float32Array, start: number, end: number, current: number): number {
+/**
+ * Largest |output| of the four phases for buf[start..end) above `current`, all phases in one pass
+ * over the taps (each input sample is loaded once per output). `reach` bounds |x| over every tap
+ * of the block's outputs: most outputs of a loud passage cannot beat the running peak, and a
+ * 16-multiply bound per output (NEAR/FAR) settles that before the 64-multiply interpolation.
+ */
+function interpolate4(buf: Float32Array, start: number, end: number, current: number, reach: number): number {
   const h = COEFFS;
+  const n = NEAR;
+  const far0 = FAR[0] * reach;
+  const far1 = FAR[1] * reach;
+  const far2 = FAR[2] * reach;
+  const far3 = FAR[3] * reach;
   let peak = current;
   for (let i = start; i < end; i++) {
+    const a = Math.abs(buf[i - 6]);
+    const b = Math.abs(buf[i - 7]);
+    const c = Math.abs(buf[i - 8]);
+    const d = Math.abs(buf[i - 9]);
+    if (
+      n[0] * a + n[4] * b + n[8] * c + n[12] * d + far0 <= peak &&
+      n[1] * a + n[5] * b + n[9] * c + n[13] * d + far1 <= peak &&
+      n[2] * a + n[6] * b + n[10] * c + n[14] * d + far2 <= peak &&
+      n[3] * a + n[7] * b + n[11] * c + n[15] * d + far3 <= peak
+    ) {
+      continue;
+    }
     let y0 = 0;
     let y1 = 0;
     let y2 = 0;
@@ -163,8 +215,10 @@ function interpolate4(buf: Float32Array, start: number, end: number, current: nu
     if (y1 < 0) y1 = -y1;
     if (y2 < 0) y2 = -y2;
     if (y3 < 0) y3 = -y3;
-    const m = Math.max(y0, y1, y2, y3);
-    if (m > peak) peak = m;
+    if (y0 > peak) peak = y0;
+    if (y1 > peak) peak = y1;
+    if (y2 > peak) peak = y2;
+    if (y3 > peak) peak = y3;
   }
   return peak;
 }

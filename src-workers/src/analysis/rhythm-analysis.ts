@@ -85,7 +85,8 @@ function analyse(ctx: AnalysisContext): RhythmAnalysis {
   const onsetStrength = onsetSum / Math.max(1, onsets.length);
   if (onsetStrength < MIN_ONSET_STRENGTH) return { ...empty, onsetStrength };
   const spectrum = onsetSpectrum(onsets, env.rate);
-  const highSpectrum = onsetSpectrum(sharpenOnsets(env.high, first, end, win), env.rate);
+  const hats = sharpenOnsets(env.high, first, end, win);
+  const highSpectrum = onsetSpectrum(hats, env.rate);
   const tatum = findTatum(highSpectrum);
   ctx.checkpoint();
 
@@ -125,6 +126,7 @@ function analyse(ctx: AnalysisContext): RhythmAnalysis {
   const hypotheses = scoreHypotheses(seeds, {
     spectrum,
     env,
+    hats,
     first,
     last: end,
     durationSec: ctx.durationSec,

@@ -17,6 +17,8 @@ const KICK_TOP_HZ = 120;
 const BODY_TOP_HZ = 250;
 const CRACK_LOW_HZ = 1000;
 const CRACK_TOP_HZ = 4000;
+/** A snare's crack sits about 10 dB below its body: this brings the two to the same scale. */
+const CRACK_GAIN = 3;
 
 export type DrumBands = { kickTo: number; bodyTo: number; crackFrom: number; crackTo: number };
 
@@ -57,25 +59,39 @@ export function drumOnsets(levels: { kick: Float32Array; body: Float32Array; cra
 } {
   const { kick, body, crack } = levels;
   const n = kick.length;
-  const kMax = maxOf(kick);
-  const bMax = maxOf(body);
-  const cMax = maxOf(crack);
-  let pk = kick[0];
-  let pb = body[0];
-  let pc = crack[0];
-  kick[0] = 0;
-  body[0] = 0;
-  for (let f = 1; f < n; f++) {
-    const dk = kMax > 0 ? Math.max(0, kick[f] - pk) / kMax : 0;
-    const db = bMax > 0 ? Math.max(0, body[f] - pb) / bMax : 0;
-    const dc = cMax > 0 ? Math.max(0, crack[f] - pc) / cMax : 0;
-    pk = kick[f];
-    pb = body[f];
-    pc = crack[f];
-    kick[f] = Math.max(0, dk - Math.max(db, dc));
-    body[f] = Math.max(0, Math.sqrt(db * dc) - dk);
+  // Rises in absolute level, so that the bands can be compared with each other: a kick's body
+  // and crack are 15-20 and 20-40 dB below its thump, a snare's body is level with or above the
+  // kick band and its crack about 10 dB below its body.
+  toRises(kick);
+  toRises(body);
+  toRises(crack);
+  for (let f = 0; f < n; f++) {
+    const k = kick[f];
+    const b = body[f];
+    const c = crack[f];
+    kick[f] = Math.max(0, k - Math.max(b, c));
+    body[f] = Math.max(0, Math.min(b, CRACK_GAIN * c) - k);
   }
+  scaleToUnit(kick);
+  scaleToUnit(body);
   return { kick, snare: body };
+}
+
+/** Divides by the largest value, so that the onset functions read 0..1 whatever the level. */
+function scaleToUnit(x: Float32Array): void {
+  const m = maxOf(x);
+  if (m > 0) for (let i = 0; i < x.length; i++) x[i] /= m;
+}
+
+/** In place: x[f] becomes max(0, x[f] - x[f-1]), x[0] = 0. */
+function toRises(x: Float32Array): void {
+  let prev = x[0];
+  x[0] = 0;
+  for (let f = 1; f < x.length; f++) {
+    const v = x[f];
+    x[f] = Math.max(0, v - prev);
+    prev = v;
+  }
 }
 
 function maxOf(x: Float32Array): number {

@@ -1,5 +1,5 @@
 import type { OnsetEnvelope } from './onset-envelope';
-import { backbeat } from './rhythm-backbeat';
+import { patternEvidence } from './rhythm-pattern';
 import { barFit } from './rhythm-length';
 import { pulseSalience, refinePulse, subdivisionFit, type Tatum, tempoPrior } from './rhythm-metre';
 import type { OnsetSpectrum } from './rhythm-spectrum';
@@ -34,6 +34,8 @@ export type TempoHypothesis = {
 export type HypothesisInput = {
   spectrum: OnsetSpectrum;
   env: OnsetEnvelope;
+  /** Sharpened high-band onsets of frames [first, last). */
+  hats: Float64Array;
   first: number;
   last: number;
   durationSec: number;
@@ -51,8 +53,8 @@ export const MAX_BPM = 220;
 
 /** Score bonus (log units) for a tempo at which the file holds a whole, usual number of bars. */
 const LENGTH_SUPPORT = 0.2;
-/** Score (log units) for a perfect kick/snare alternation on the beats. */
-const BACKBEAT_WEIGHT = 1;
+/** Score (log units) for a drum pattern that follows one of the conventions perfectly. */
+const PATTERN_WEIGHT = 1;
 /** Highest harmonic frequency used to pin a tempo down precisely. */
 const REFINE_MAX_HZ = 10;
 /** Demotion of readings off the winning grid: they stay listed as candidates, but last. */
@@ -91,8 +93,18 @@ export function scoreHypotheses(seeds: number[], input: HypothesisInput): TempoH
       h.score -= OFF_GRID;
       continue;
     }
-    h.backbeat = octaveSupport(h.bpm, input);
-    h.score += h.backbeat;
+    const X = (globalThis as any).__X ?? {};
+    if (X.old) {
+      h.backbeat = 0;
+      h.score += h.backbeat;
+      continue;
+    }
+    const ev = octaveSupport(h.bpm, input);
+    // Salience cannot choose between octaves (see the top of the file): every reading of the
+    // grid gets the grid's salience, and the octave comes from the prior and the drums.
+    h.score = grid.salience + tempoPrior(h.bpm, X.centre ?? 120) + h.length + ev.pattern + ev.subdivision;
+    h.backbeat = ev.pattern;
+    h.subdivision = ev.subdivision;
   }
   return hypotheses.sort((a, b) => b.score - a.score);
 }
@@ -105,11 +117,14 @@ function familyPrior(bpm: number): number {
   return best;
 }
 
-function octaveSupport(bpm: number, input: HypothesisInput): number {
-  const { env, first, last, drumPresence } = input;
-  if (drumPresence <= 0) return 0;
-  const alternation = backbeat(env.kick, env.snare, first, last, env.rate, bpm).alternation;
-  return drumPresence * BACKBEAT_WEIGHT * alternation;
+function octaveSupport(bpm: number, input: HypothesisInput): { pattern: number; subdivision: number } {
+  const { env, hats, first, last, drumPresence } = input;
+  if (drumPresence <= 0) return { pattern: 0, subdivision: 0 };
+  const X = (globalThis as any).__X ?? {};
+  const e = patternEvidence({ kick: env.kick, snare: env.snare, hats, first, last, rate: env.rate }, bpm);
+  const pattern = Math.max(e.backbeat, e.halfTime, X.noF ? 0 : e.fourFloor);
+  const subdivision = -(1 - Math.min(1, e.subdivision / (X.subFull ?? 0.5)));
+  return { pattern: drumPresence * (X.wd ?? PATTERN_WEIGHT) * pattern, subdivision: drumPresence * (X.ws ?? 1) * subdivision };
 }
 
 /** `a` = `b` × 2^k for some integer k (within SAME). */

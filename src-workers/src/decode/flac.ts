@@ -181,7 +181,7 @@ function flacFrameSource(
         }
         cut = scan.cut;
         finished = true;
-        clean = errors === 0 && scan.damaged === 0 && !scan.cut;
+        clean = errors === 0 && scan.damaged === 0 && !scan.cut && decodedFrames > 0;
         if (decodedFrames === 0)
           throw new AnalysisFailure('corrupt', 'the FLAC file holds no decodable audio frames');
       } finally {

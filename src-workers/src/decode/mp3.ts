@@ -5,7 +5,26 @@ import { ClaimsBuilder } from './claims-builder';
 import { addId3Claims } from './id3';
 import { scanMpegStream } from './mpeg-header';
 import type { AudioSource, SourceInfo } from './types';
-import { decoderFailure, FEED_BYTES, quietly, release, split } from './wasm-util';
+import { createDecoderPool } from './wasm-pool';
+import { decoderFailure, FEED_BYTES, quietly, split } from './wasm-util';
+
+type MpegInternals = {
+  _decoder: number;
+  _common: { wasm: { mpeg_frame_decoder_destroy(ptr: number): void }; free(): void };
+};
+
+/**
+ * mpg123-decoder's free() calls the C destroy function, which frees the decoder struct, then frees
+ * the struct again: on a reused heap that corrupts the allocator. The same teardown without the
+ * second free (see wasm-pool.ts).
+ */
+function teardownMpeg(decoder: MPEGDecoder): void {
+  const d = decoder as unknown as MpegInternals;
+  d._common.wasm.mpeg_frame_decoder_destroy(d._decoder);
+  d._common.free();
+}
+
+export const mpegDecoders = createDecoderPool(() => new MPEGDecoder(), { teardown: teardownMpeg });
 
 /** MPEG audio from `start` (MP3, also MP2/MP1); `container` is 'wav' for MP3 inside a WAV data chunk. */
 export function openMpeg(
@@ -50,9 +69,11 @@ export function openMpeg(
     },
     async *chunks() {
       decoded = 0;
-      const decoder = new MPEGDecoder();
+      const decoder = await mpegDecoders.acquire();
+      // Reused only after a whole, error-free stream (not when abandoned mid-file or failing).
+      let clean = false;
+      let errors = 0;
       try {
-        await decoder.ready;
         for (let at = 0; at < stream.length; at += FEED_BYTES) {
           const piece = stream.subarray(at, at + FEED_BYTES);
           let out: ReturnType<MPEGDecoder['decode']>;
@@ -61,6 +82,7 @@ export function openMpeg(
           } catch (err) {
             throw decoderFailure('MP3', err);
           }
+          errors += out.errors.length;
           if (out.samplesDecoded === 0) continue;
           // mpg123 always hands out two channels; a mono stream is the first one twice.
           const channels = first.channels === 1 ? [out.channelData[0]] : out.channelData.slice(0, 2);
@@ -68,10 +90,11 @@ export function openMpeg(
           yield* split(channels, out.samplesDecoded);
         }
         finished = true;
+        clean = errors === 0 && !scan.cutMidFrame && decoded > 0;
         if (decoded === 0)
           throw new AnalysisFailure('corrupt', 'the MP3 data could not be decoded (no valid audio frames)');
       } finally {
-        release(decoder);
+        mpegDecoders.release(decoder, clean);
       }
     },
   };

@@ -5,8 +5,8 @@ import { ClaimsBuilder } from './claims-builder';
 import { flacDecoders, parseStreamInfo, rescale } from './flac';
 import type { AudioSource, SourceInfo } from './types';
 import { addVorbisCommentClaims } from './vorbis-comment';
-import type { DecoderPool, WasmDecoder } from './wasm-pool';
-import { decoderFailure, drain, FEED_BYTES, quietly, release, split } from './wasm-util';
+import { createDecoderPool, type DecoderPool, type WasmDecoder } from './wasm-pool';
+import { decoderFailure, drain, FEED_BYTES, quietly, split } from './wasm-util';
 
 type Page = {
   at: number;
@@ -107,21 +107,33 @@ export function openOgg(b: Uint8Array): AudioSource {
   throw unsupported('this Ogg file holds a stream SampleMind does not know (not Vorbis or FLAC)');
 }
 
-/** A ready decoder (new, or from a pool); a failed instantiation becomes a typed error. */
-async function acquire<D extends WasmDecoder>(pool: DecoderPool<D> | (() => D)): Promise<D> {
-  if (typeof pool !== 'function') {
-    try {
-      return await pool.acquire();
-    } catch (err) {
-      throw decoderFailure('audio', err);
-    }
-  }
-  const decoder = pool();
+type VorbisInternals = {
+  _decoder: {
+    _decoder: number;
+    _outputBufferPtr: { buf: Uint32Array };
+    _common: { wasm: { destroy_decoder(ptr: number): void }; free(): void };
+  };
+};
+
+/**
+ * The Vorbis wrapper's teardown for a reused heap: its C destroy function frees the PCM pointer
+ * array that vorbis_dsp_clear has freed already; clearing the cell it reads that pointer from makes
+ * the second free a no-op (see wasm-pool.ts).
+ */
+function teardownVorbis(decoder: OggVorbisDecoder): void {
+  const d = (decoder as unknown as VorbisInternals)._decoder;
+  d._outputBufferPtr.buf[0] = 0;
+  d._common.wasm.destroy_decoder(d._decoder);
+  d._common.free();
+}
+
+export const vorbisDecoders = createDecoderPool(() => new OggVorbisDecoder(), { teardown: teardownVorbis });
+
+/** A ready decoder from a pool; a failed instantiation becomes a typed error. */
+async function acquire<D extends WasmDecoder>(pool: DecoderPool<D>): Promise<D> {
   try {
-    await decoder.ready;
-    return decoder;
+    return await pool.acquire();
   } catch (err) {
-    release(decoder);
     throw decoderFailure('audio', err);
   }
 }
@@ -162,14 +174,13 @@ function openVorbis(b: Uint8Array, packets: Uint8Array[], serial: number): Audio
     declaredFrames: end.declared,
   };
   return oggSource(b, info, claims, end.ended, async () => {
-    // Not pooled (see wasm-pool.ts): its C wrapper is written for one stream per instance.
-    const decoder = await acquire(() => new OggVorbisDecoder());
+    const decoder = await acquire(vorbisDecoders);
     const parser = new CodecParser<OggPage>('audio/ogg', { enableFrameCRC32: false });
     return {
       decode: (pages: OggPage[]) => decoder.decodeOggPages(pages),
       parse: (piece: Uint8Array) => drain(parser.parseChunk(piece)),
       flush: () => [...drain(parser.flush())],
-      release: () => release(decoder),
+      release: (clean: boolean) => vorbisDecoders.release(decoder, clean),
     };
   });
 }
@@ -270,7 +281,7 @@ function oggSource<T>(
           }
         }
         finished = true;
-        clean = errors === 0 && ended;
+        clean = errors === 0 && ended && decoded > 0;
         if (decoded === 0) throw new AnalysisFailure('corrupt', `the ${what} file holds no decodable audio`);
       } finally {
         decoder?.release(clean);

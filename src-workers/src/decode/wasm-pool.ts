@@ -1,5 +1,5 @@
 /**
- * Reuse of a wasm decoder's WebAssembly instance across files (FLAC, native and in Ogg).
+ * Reuse of the wasm decoders' WebAssembly instances across files (FLAC, Ogg FLAC, MP3, Vorbis).
  *
  * Each decoder from @wasm-audio-decoders instantiates its own module with a fixed 16 MB heap:
  * about 2 ms per file for the instantiation plus as much again in garbage collection of the
@@ -7,7 +7,7 @@
  * compiled module but not the instance, and its `reset()` instantiates a new one.
  *
  * A pooled decoder is reset before reuse, so each file gets a freshly created codec object
- * (libFLAC state, codec parser) exactly as a new decoder would; only the instance and its heap are
+ * (libFLAC, mpg123 or libvorbis state, codec parser) exactly as a new decoder would; only the instance and its heap are
  * kept. The package exposes no hook for that, so this relies on one internal of theirs (checked by
  * tests): the codec wrapper creates its heap helper through its own `_WASMAudioDecoderCommon`
  * property, which is overridden per decoder to hand back the existing instance. Should that
@@ -15,11 +15,14 @@
  * file.
  *
  * Safety: a decoder goes back to the pool only after a clean run (whole stream, no decoder error,
- * no exception) and is retired after MAX_USES files, so fragmentation or leaks inside the C code
- * cannot build up; the heap cannot grow (the modules are built without memory growth). The MP3
- * and Vorbis wrappers are not pooled: mpg123's free() releases its decoder struct twice (a reused
- * heap then traps on the next file), and the Vorbis wrapper's teardown keeps the stream's setup
- * (codebooks), which would pile up in a reused heap.
+ * no exception) while its heap still has PROBE_BYTES free in one piece, and is retired after
+ * MAX_USES files, so fragmentation or leaks inside the C code cannot build up; the heap cannot
+ * grow (the modules are built without memory growth). Two wrappers tear down in ways that are
+ * harmless only on a heap that is thrown away, so their pools replace the teardown
+ * (PoolOptions.teardown): mpg123's JS free() releases the decoder struct that its C destroy
+ * function has already released, and the Vorbis C destroy function (per its source) frees the PCM
+ * pointer array after vorbis_dsp_clear has. The Vorbis wrapper also leaks the stream setup (codebooks, ~100 kB
+ * per file), which the free-space probe bounds.
  */
 
 /** Public surface of the @wasm-audio-decoders decoders. */
@@ -35,7 +38,7 @@ const MAX_IDLE = 1;
 
 type Allocation = { ptr: number; len: number; buf: { fill(v: number): unknown } };
 type Common = {
-  _wasm?: { HEAP?: ArrayBuffer };
+  _wasm?: { HEAP?: ArrayBuffer; malloc?: (bytes: number) => number; free?: (ptr: number) => void };
   _pointers?: Set<number>;
   instantiate: unknown;
   allocateTypedArray: (len: number, type: unknown, setPointer?: boolean) => Allocation;
@@ -48,6 +51,19 @@ const inner = (d: WasmDecoder): Inner => {
   const wrapped = (d as unknown as { _decoder?: Inner })._decoder;
   return wrapped && typeof wrapped === 'object' && '_common' in wrapped ? wrapped : (d as unknown as Inner);
 };
+
+/** A heap that cannot hand out this much is retired: the next file could run out of memory. */
+const PROBE_BYTES = 4 << 20;
+
+/** Whether the decoder's heap still has PROBE_BYTES in one piece. */
+function roomy(d: WasmDecoder): boolean {
+  const wasm = inner(d)._common?._wasm;
+  if (typeof wasm?.malloc !== 'function' || typeof wasm.free !== 'function') return false;
+  const ptr = wasm.malloc(PROBE_BYTES);
+  if (!ptr) return false;
+  wasm.free(ptr);
+  return true;
+}
 
 /**
  * Makes the decoder's next reset() reuse its current instance. False when the decoder does not
@@ -89,13 +105,29 @@ function reusable(d: WasmDecoder): boolean {
 export type DecoderPool<D extends WasmDecoder> = {
   /** A ready decoder in a fresh state. */
   acquire(): Promise<D>;
-  /** Hands a decoder back: pooled when `clean` (no error met), freed otherwise. */
+  /**
+   * Hands a decoder back: pooled when `clean`, freed otherwise. Clean means it decoded a whole
+   * stream, with audio, without errors: the wrappers' teardown is only safe on a decoder that has
+   * (the Vorbis one frees DSP state that only a decoded stream's setup headers initialise).
+   */
   release(decoder: D, clean: boolean): void;
   /** Idle decoders (for tests). */
   readonly idle: number;
 };
 
-export function createDecoderPool<D extends WasmDecoder>(create: () => D): DecoderPool<D> {
+export type PoolOptions<D> = {
+  /**
+   * Replaces the decoder's own free() (which reset() also calls) once it is pooled, for wrappers
+   * whose teardown is only safe on a heap that is thrown away.
+   */
+  teardown?: (decoder: D) => void;
+};
+
+export function createDecoderPool<D extends WasmDecoder>(
+  create: () => D,
+  options: PoolOptions<D> = {},
+): DecoderPool<D> {
+  const { teardown } = options;
   const idle: D[] = [];
   const uses = new WeakMap<D, number>();
   const free = (d: D) => {
@@ -129,8 +161,11 @@ export function createDecoderPool<D extends WasmDecoder>(create: () => D): Decod
     release(d, clean) {
       const n = (uses.get(d) ?? MAX_USES) + 1;
       uses.set(d, n);
-      if (clean && n < MAX_USES && idle.length < MAX_IDLE && !idle.includes(d) && reusable(d)) idle.push(d);
-      else free(d);
+      if (clean && n < MAX_USES && idle.length < MAX_IDLE && !idle.includes(d) && roomy(d) && reusable(d)) {
+        // The inner object's free() is the one reset() calls (for mpg123 it is the decoder itself).
+        if (teardown) (inner(d) as { free?: () => void }).free = () => teardown(d);
+        idle.push(d);
+      } else free(d);
     },
     get idle() {
       return idle.length;

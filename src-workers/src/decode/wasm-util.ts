@@ -38,15 +38,6 @@ export function decoderFailure(what: string, err: unknown): AnalysisFailure {
 /** Bytes fed to a streaming decoder per call: small enough to keep memory flat. */
 export const FEED_BYTES = 64 * 1024;
 
-/** Frees a wasm decoder; a decoder whose instantiation failed has nothing to free. */
-export function release(decoder: { free(): unknown }): void {
-  try {
-    decoder.free();
-  } catch {
-    // never instantiated
-  }
-}
-
 /** codec-parser's generators are typed as bare Iterators. */
 export function drain<T>(it: Iterator<T>): T[] {
   const out: T[] = [];

@@ -36,7 +36,8 @@ function makePlan(n: number): Plan {
   const tw: number[] = [];
   let size = 8;
   if (half >= 8 && (bits - 2) % 2 === 1) {
-    for (let k = 0; k < size >> 1; k++) tw.push(Math.cos((2 * Math.PI * k) / size), -Math.sin((2 * Math.PI * k) / size));
+    for (let k = 0; k < size >> 1; k++)
+      tw.push(Math.cos((2 * Math.PI * k) / size), -Math.sin((2 * Math.PI * k) / size));
     size <<= 1;
   }
   for (; 2 * size <= half; size <<= 2) {
@@ -117,7 +118,8 @@ export function realFft(input: ArrayLike<number>, n: number, outRe: Float64Array
 
 /**
  * Magnitudes (n/2+1 bins) of the windowed frame signal[start .. start+n) into out[at ..]; samples
- * past the end of `signal` count as zeros. The spectrogram's inner loop: no intermediate frame.
+ * before the start or past the end of `signal` count as zeros. The spectrogram's inner loop: no
+ * intermediate frame.
  */
 export function windowedMagnitudes(
   signal: Float32Array,
@@ -130,20 +132,19 @@ export function windowedMagnitudes(
   const p = planFor(n);
   const { half, rev, re, im } = p;
   // The windowed sample is rounded to float32, as a Float32Array frame buffer would hold it.
-  if (start + n <= signal.length && half >= 8) {
+  if (start >= 0 && start + n <= signal.length && half >= 8) {
     windowedFirstPass(p, signal, start, window);
     laterStages(p);
     splitMagnitudes(p, out, at);
     return;
   }
-  {
-    const len = signal.length - start;
-    for (let i = 0; i < half; i++) {
-      const j = rev[i];
-      const a = 2 * i;
-      re[j] = a < len ? Math.fround(signal[start + a] * window[a]) : 0;
-      im[j] = a + 1 < len ? Math.fround(signal[start + a + 1] * window[a + 1]) : 0;
-    }
+  const len = signal.length - start;
+  const skip = -start; // leading positions before the signal
+  for (let i = 0; i < half; i++) {
+    const j = rev[i];
+    const a = 2 * i;
+    re[j] = a >= skip && a < len ? Math.fround(signal[start + a] * window[a]) : 0;
+    im[j] = a + 1 >= skip && a + 1 < len ? Math.fround(signal[start + a + 1] * window[a + 1]) : 0;
   }
   butterflies(p);
   splitMagnitudes(p, out, at);

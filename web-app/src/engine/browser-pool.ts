@@ -1,5 +1,5 @@
 import { createEnginePool, defaultPoolSize, type EnginePool, type PoolWorker } from '@samplemind/engine/pool';
-import type { EngineApi } from '@samplemind/engine/worker-api';
+import type { AnalyseJobOptions, EngineApi } from '@samplemind/engine/worker-api';
 import { releaseProxy, wrap } from 'comlink';
 
 /** One engine worker (module worker; the bundler builds it as its own chunk with the WASM decoders). */
@@ -21,8 +21,22 @@ export function spawnEngineWorker(): PoolWorker {
     crash(e.message || 'uncaught error in the worker');
   });
   worker.addEventListener('messageerror', () => crash('a message from the worker could not be read'));
+  // Test hook for the e2e specs: a job whose path contains globalThis.__samplemindCrashOn gets an
+  // 'error' event on its worker, exactly what a real crash (OOM, abort in WASM) delivers.
+  const analyse = (jobId: number, bytes: ArrayBuffer, options?: AnalyseJobOptions) => {
+    const trigger = (globalThis as { __samplemindCrashOn?: string }).__samplemindCrashOn;
+    if (trigger && options?.path?.includes(trigger)) {
+      setTimeout(
+        () => worker.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash (test hook)' })),
+        0,
+      );
+    }
+    return api.analyse(jobId, bytes, options);
+  };
   return {
-    api,
+    api: new Proxy(api, {
+      get: (target, prop) => (prop === 'analyse' ? analyse : Reflect.get(target, prop)),
+    }),
     onCrash(listener) {
       listeners.push(listener);
     },
