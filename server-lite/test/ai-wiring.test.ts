@@ -31,7 +31,11 @@ for (const variant of VARIANTS.filter((v) => !v.skip)) {
 
     it('lists the configured provider and answers, then answers a repeat from cache', async () => {
       const user = await newUser(app);
-      const providers = await app.inject({ method: 'GET', url: '/api/v1/ai/providers', headers: user.headers });
+      const providers = await app.inject({
+        method: 'GET',
+        url: '/api/v1/ai/providers',
+        headers: user.headers,
+      });
       expect(providers.statusCode).toBe(200);
       expect(JSON.stringify(providers.json())).toContain('openai');
       expect(providers.body).not.toContain(stub.keys.openai ?? 'no-key');
