@@ -55,6 +55,8 @@ export function ensureBuilt(log = console.error) {
     {
       cwd: webApp,
       stdio: ['ignore', 'inherit', 'inherit'],
+      // Under vitest NODE_ENV is "test", which would give React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
     },
   );
   if (res.status !== 0) throw new Error(`vite build failed (exit ${res.status})`);

@@ -79,8 +79,14 @@ export async function boot(): Promise<AppStore> {
   await store.reloadCollections();
   // Sorting by any column is instant once these are computed in idle time.
   store.sorts.warm(index, ['name', 'bpm', 'key', 'type', 'duration', 'lufs', 'root', 'added']);
-  // Anything queued when the tab closed goes on now.
-  void importer.resumeFromDb();
+  // Anything queued when the tab closed goes on now, in one tab only: the first tab holds a Web
+  // Lock for its lifetime and resumes the queue; another tab takes over when that one closes.
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+  if (locks)
+    void locks.request('samplemind-import-queue', () =>
+      importer.resumeFromDb().then(() => new Promise<void>(() => {})),
+    );
+  else void importer.resumeFromDb();
   // Hooks for the e2e specs and the benchmark (read-only use; nothing here is needed by the UI).
   Object.assign(globalThis, {
     __samplemind: {

@@ -132,9 +132,8 @@ export function computeSpectralFrames(spec: Spectrogram, mono: Float32Array): Sp
       let product = 1;
       let inGroup = 0;
       for (let k = 1; k < bins; k++) {
-        const pk = power[k];
-        // biome-ignore lint/complexity/useMathMinMax: a ternary; Math.max is slow in this per-bin loop
-        product *= (pk > floor ? pk : floor) * inv;
+        const p = Math.max(power[k], floor);
+        product *= p * inv;
         if (++inGroup === LOG_GROUP) {
           logSum += Math.log(product);
           product = 1;

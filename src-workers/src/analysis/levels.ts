@@ -65,6 +65,7 @@ export function createLevelMeter(sampleRate: number, channels: number): LevelMet
     return scan(clean);
   };
   const stats = new Float64Array(2);
+  const pair = new Float64Array(2);
 
   return {
     push(chunk) {
@@ -82,7 +83,15 @@ export function createLevelMeter(sampleRate: number, channels: number): LevelMet
       let from = 0;
       while (from < frames) {
         const to = Math.min(frames, from + (stepFrames - stepFill));
-        for (let c = 0; c < data.length; c++) {
+        let c = 0;
+        // Channels in pairs: two independent filter chains in one loop keep the CPU busy while
+        // each waits on its own feedback (same arithmetic per channel as one at a time).
+        for (; c + 1 < data.length; c += 2) {
+          kFilterPair(data[c], data[c + 1], from, to, coeffs, state, c * 4, pair);
+          if (weights[c] !== 0) stepEnergy += weights[c] * pair[0];
+          if (weights[c + 1] !== 0) stepEnergy += weights[c + 1] * pair[1];
+        }
+        if (c < data.length) {
           const e = kFilter(data[c], from, to, coeffs, state, c * 4);
           if (weights[c] !== 0) stepEnergy += weights[c] * e;
         }
@@ -122,6 +131,67 @@ function peakAndSquares(data: Float32Array, stats: Float64Array): void {
   }
   stats[0] = pk;
   stats[1] = sq;
+}
+
+/**
+ * kFilter on two channels at once (state at state[o..o+8)): their sums of squared outputs go to
+ * sums[0] and sums[1].
+ */
+function kFilterPair(
+  a: Float32Array,
+  b: Float32Array,
+  from: number,
+  to: number,
+  c: Float64Array,
+  state: Float64Array,
+  o: number,
+  sums: Float64Array,
+): void {
+  const b0 = c[0];
+  const b1 = c[1];
+  const b2 = c[2];
+  const a1 = c[3];
+  const a2 = c[4];
+  const ha1 = c[5];
+  const ha2 = c[6];
+  let z1 = state[o];
+  let z2 = state[o + 1];
+  let w1 = state[o + 2];
+  let w2 = state[o + 3];
+  let u1 = state[o + 4];
+  let u2 = state[o + 5];
+  let v1 = state[o + 6];
+  let v2 = state[o + 7];
+  let sumA = 0;
+  let sumB = 0;
+  for (let i = from; i < to; i++) {
+    const x = a[i];
+    const y = b0 * x + z1;
+    z1 = b1 * x - a1 * y + z2;
+    z2 = b2 * x - a2 * y;
+    const k = y + w1;
+    w1 = -2 * y - ha1 * k + w2;
+    w2 = y - ha2 * k;
+    sumA += k * k;
+    const xb = b[i];
+    const yb = b0 * xb + u1;
+    u1 = b1 * xb - a1 * yb + u2;
+    u2 = b2 * xb - a2 * yb;
+    const kb = yb + v1;
+    v1 = -2 * yb - ha1 * kb + v2;
+    v2 = yb - ha2 * kb;
+    sumB += kb * kb;
+  }
+  state[o] = Math.abs(z1) < DENORMAL ? 0 : z1;
+  state[o + 1] = Math.abs(z2) < DENORMAL ? 0 : z2;
+  state[o + 2] = Math.abs(w1) < DENORMAL ? 0 : w1;
+  state[o + 3] = Math.abs(w2) < DENORMAL ? 0 : w2;
+  state[o + 4] = Math.abs(u1) < DENORMAL ? 0 : u1;
+  state[o + 5] = Math.abs(u2) < DENORMAL ? 0 : u2;
+  state[o + 6] = Math.abs(v1) < DENORMAL ? 0 : v1;
+  state[o + 7] = Math.abs(v2) < DENORMAL ? 0 : v2;
+  sums[0] = sumA;
+  sums[1] = sumB;
 }
 
 /**

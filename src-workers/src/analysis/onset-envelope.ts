@@ -24,6 +24,8 @@ export type OnsetEnvelope = {
   /** Level-based kick and snare onset functions (rhythm-drums.ts): where the loud drums fall. */
   kick: Float32Array;
   snare: Float32Array;
+  /** How clearly both a kick and a snare are heard, 0..1 (rhythm-drums.ts). */
+  kit: number;
   /** Frame energy in dB re the loudest frame (-120 for silent frames). */
   energyDb: Float32Array;
   /** Peak magnitude of the spectrogram; 0 for digital silence. */
@@ -99,7 +101,7 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
   };
   if (peak === 0) {
     const { kick, body: snare } = drumLevels;
-    return { rate, frames, low, mid, high, total, kick, snare, energyDb, peak, noiseFlatness: 0 };
+    return { rate, frames, low, mid, high, total, kick, snare, kit: 0, energyDb, peak, noiseFlatness: 0 };
   }
 
   const bank = bankFor(bins, binHz);
@@ -161,8 +163,8 @@ function computeOnsetEnvelope(ctx: AnalysisContext): OnsetEnvelope {
   const shareDb = 10 * Math.log10(Math.max(flatWeight, 1e-30) / Math.max(totalEnergy, 1e-30));
   const audible = Math.min(1, Math.max(0, (shareDb - NOISE_SILENT_DB) / NOISE_AUDIBLE_SPAN_DB));
   const noiseFlatness = flatWeight > 0 ? (audible * flatSum) / flatWeight : 0;
-  const { kick, snare } = drumOnsets(drumLevels);
-  return { rate, frames, low, mid, high, total, kick, snare, energyDb, peak, noiseFlatness };
+  const { kick, snare, kit } = drumOnsets(drumLevels, rate);
+  return { rate, frames, low, mid, high, total, kick, snare, kit, energyDb, peak, noiseFlatness };
 }
 
 /** Band over which drum noise is told from the partials of pitched sounds. */

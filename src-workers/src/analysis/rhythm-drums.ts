@@ -17,6 +17,8 @@ const KICK_TOP_HZ = 120;
 const BODY_TOP_HZ = 250;
 const CRACK_LOW_HZ = 1000;
 const CRACK_TOP_HZ = 4000;
+/** Time after a kick's attack by which its low end has died away (while a bass note holds). */
+const KICK_DECAY_SEC = 0.07;
 /** A snare's crack sits about 10 dB below its body: this brings the two to the same scale. */
 const CRACK_GAIN = 3;
 
@@ -53,29 +55,64 @@ function powerSum(m: Float32Array, from: number, to: number): number {
  * Turns band levels into kick and snare onset functions (in place: `kick` and `body` become the
  * kick and snare functions). Each band's rise is scaled by that band's loudest level.
  */
-export function drumOnsets(levels: { kick: Float32Array; body: Float32Array; crack: Float32Array }): {
+export function drumOnsets(
+  levels: { kick: Float32Array; body: Float32Array; crack: Float32Array },
+  rate: number,
+): {
   kick: Float32Array;
   snare: Float32Array;
+  kit: number;
 } {
   const { kick, body, crack } = levels;
   const n = kick.length;
+  const decay = kickDecay(kick, Math.max(2, Math.round(KICK_DECAY_SEC * rate)));
   // Rises in absolute level, so that the bands can be compared with each other: a kick's body
   // and crack are 15-20 and 20-40 dB below its thump, a snare's body is level with or above the
   // kick band and its crack about 10 dB below its body.
   toRises(kick);
   toRises(body);
   toRises(crack);
+  const kickRise = maxOf(kick);
+  const bodyRise = maxOf(body);
+  // The snare is weighed against a kick's rise: transient (a bass note starting with the snare
+  // does not hide it), in the same or the next frame (a kick's click leads its thump). Read
+  // before the loop overwrites the kick band.
   for (let f = 0; f < n; f++) {
     const k = kick[f];
     const b = body[f];
     const c = crack[f];
-    kick[f] = Math.max(0, k - Math.max(b, c));
-    body[f] = Math.max(0, Math.min(b, CRACK_GAIN * c) - k);
+    const kNext = f + 1 < n ? kick[f + 1] * decay[f + 1] : 0;
+    kick[f] = Math.max(0, k - Math.max(b, c)) * decay[f];
+    body[f] = Math.max(0, Math.min(b, CRACK_GAIN * c) - Math.max(k * decay[f], kNext));
   }
+  // Both drums heard: the strongest kick (snare) onset is a fair part of the strongest rise in
+  // its band. A click or a shaker rises in every band at once and leaves neither.
+  const kit = Math.min(
+    kickRise > 0 ? maxOf(kick) / kickRise : 0,
+    bodyRise > 0 ? maxOf(body) / bodyRise : 0,
+  );
   scaleToUnit(kick);
   scaleToUnit(body);
-  return { kick, snare: body };
+  return { kick, snare: body, kit };
 }
+
+/**
+ * How much the kick band has died away KICK_DECAY_SEC after each frame's level, 0..1: a drum
+ * is a transient (a kick loses 10-20 dB within ~70 ms), a bass note is held. Without this a
+ * bass line on the off-beats reads as a kick drum there.
+ */
+function kickDecay(level: Float32Array, lag: number): Float32Array {
+  const out = new Float32Array(level.length);
+  for (let f = 0; f < level.length; f++) {
+    const peak = Math.max(level[f], level[Math.min(level.length - 1, f + 1)]);
+    const later = level[Math.min(level.length - 1, f + lag)];
+    // Full weight once the level has fallen by half (-6 dB); none when it holds.
+    out[f] = peak > 0 ? clamp01((1 - later / peak) * 2) : 0;
+  }
+  return out;
+}
+
+const clamp01 = (v: number) => (v < 0 ? 0 : Math.min(v, 1));
 
 /** Divides by the largest value, so that the onset functions read 0..1 whatever the level. */
 function scaleToUnit(x: Float32Array): void {

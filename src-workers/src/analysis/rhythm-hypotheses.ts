@@ -1,7 +1,7 @@
 import type { OnsetEnvelope } from './onset-envelope';
-import { patternEvidence } from './rhythm-pattern';
 import { barFit } from './rhythm-length';
 import { pulseSalience, refinePulse, subdivisionFit, type Tatum, tempoPrior } from './rhythm-metre';
+import { patternEvidence } from './rhythm-pattern';
 import type { OnsetSpectrum } from './rhythm-spectrum';
 
 /**
@@ -11,11 +11,22 @@ import type { OnsetSpectrum } from './rhythm-spectrum';
  *    tempi related by octaves. The tempo prior takes part only through the family's most
  *    plausible octave, so that it cannot turn a 12/8 shuffle at 65 into straight time at 97.5
  *    merely because 97.5 is closer to the centre of the prior.
- * 2. The octave within that grid's family (×2, ×½): the prior, the subdivision and where the
- *    drums fall (backbeat).
+ * 2. The octave within that grid's family (×2, ×½): the prior, and the drums (rhythm-pattern.ts):
+ *    whether kick and snare follow a usual pattern at that tempo and whether the hi-hats
+ *    subdivide its beats.
  *    The octave cues only compare tempi that share the winning grid; applied to every candidate
  *    they would also reward readings on another grid (a four-on-the-floor kick with off-beat
  *    snares alternates perfectly at two thirds of its tempo, as a shuffle would).
+ *
+ * Why the salience has no say in the octave: it sums the lines of a pulse's first harmonics,
+ * S(f) = A(f) + A(2f) + A(3f) + A(4f). For a train of sharp onsets every line has about the same
+ * height, so S(f) = S(2f): the salience cannot tell the octaves apart. Whatever plays between
+ * the beats (eighths, sixteenths) adds to the even lines only, so in practice
+ * S(2f) − S(f) = A(6f) + A(8f) − A(f) − A(3f) > 0: the faster octave wins by construction, by a
+ * margin that measures the texture (about e^0.4 for straight eighths and sixteenths, nothing for
+ * swung or triplet ones), not the tempo. Left in, it shifts the effective prior centre by about
+ * half an octave for straight grooves only. Every octave of the grid therefore carries the
+ * grid's salience, and the octave comes from cues built for it.
  */
 
 export type TempoHypothesis = {
@@ -23,11 +34,15 @@ export type TempoHypothesis = {
   /** log salience relative to the best pulse. */
   salience: number;
   prior: number;
+  /**
+   * Hi-hat subdivision: for readings of the winning grid, how clearly the hats play between its
+   * beats (rhythm-pattern.ts), else how usual the tatum's relation to the beat is.
+   */
   subdivision: number;
   /** Support from the file length holding a whole number of bars. */
   length: number;
-  /** Support from kick and snare alternating on the beats (rhythm-backbeat.ts). */
-  backbeat: number;
+  /** Support from kick and snare following a usual drum pattern at this tempo (rhythm-pattern.ts). */
+  pattern: number;
   score: number;
 };
 
@@ -53,8 +68,16 @@ export const MAX_BPM = 220;
 
 /** Score bonus (log units) for a tempo at which the file holds a whole, usual number of bars. */
 const LENGTH_SUPPORT = 0.2;
-/** Score (log units) for a drum pattern that follows one of the conventions perfectly. */
+/** Score (log units) for kick and snare following one of the usual patterns exactly. */
 const PATTERN_WEIGHT = 1;
+/**
+ * Penalty (log units) for beats with nothing played between them, and the hi-hat level between
+ * the beats (relative to the level on them) from which a beat counts as subdivided.
+ */
+const UNSUBDIVIDED_PENALTY = 1;
+const SUBDIVIDED = 0.5;
+/** Kit strength (rhythm-drums.ts) from which kick and snare count as heard: -40 dB. */
+const KIT_HEARD = 0.01;
 /** Highest harmonic frequency used to pin a tempo down precisely. */
 const REFINE_MAX_HZ = 10;
 /** Demotion of readings off the winning grid: they stay listed as candidates, but last. */
@@ -75,7 +98,7 @@ export function scoreHypotheses(seeds: number[], input: HypothesisInput): TempoH
     const fits = barFit(durationSec, bpm, 4) ?? barFit(durationSec, bpm, 3);
     const length = fits ? LENGTH_SUPPORT : 0;
     const score = salience + prior + subdivision + length;
-    hypotheses.push({ bpm, salience, prior, subdivision, length, backbeat: 0, score });
+    hypotheses.push({ bpm, salience, prior, subdivision, length, pattern: 0, score });
   }
   let grid: TempoHypothesis | undefined;
   let gridScore = Number.NEGATIVE_INFINITY;
@@ -87,25 +110,18 @@ export function scoreHypotheses(seeds: number[], input: HypothesisInput): TempoH
     }
   }
   if (!grid) return hypotheses;
-  for (const h of hypotheses) {
-    if (!isOctave(h.bpm, grid.bpm)) {
-      // Off the winning grid: kept as a candidate, ranked below every reading on it.
-      h.score -= OFF_GRID;
-      continue;
-    }
-    const X = (globalThis as any).__X ?? {};
-    if (X.old) {
-      h.backbeat = 0;
-      h.score += h.backbeat;
-      continue;
-    }
-    const ev = octaveSupport(h.bpm, input);
-    // Salience cannot choose between octaves (see the top of the file): every reading of the
-    // grid gets the grid's salience, and the octave comes from the prior and the drums.
-    h.score = grid.salience + tempoPrior(h.bpm, X.centre ?? 120) + h.length + ev.pattern + ev.subdivision;
-    h.backbeat = ev.pattern;
-    h.subdivision = ev.subdivision;
+  const gridSalience = grid.salience;
+  const onGrid = hypotheses.filter((h) => isOctave(h.bpm, grid.bpm));
+  for (const h of onGrid) {
+    const e = octaveEvidence(h.bpm, input);
+    h.pattern = e.pattern;
+    h.subdivision = e.subdivision;
+    h.score = gridSalience + h.prior + h.length + h.pattern + h.subdivision;
   }
+  // Readings off the winning grid stay listed as candidates, ranked below every reading on it.
+  const lowest = Math.min(...onGrid.map((h) => h.score));
+  for (const h of hypotheses)
+    if (!onGrid.includes(h)) h.score = Math.min(h.score - OFF_GRID, lowest - OFF_GRID);
   return hypotheses.sort((a, b) => b.score - a.score);
 }
 
@@ -117,14 +133,28 @@ function familyPrior(bpm: number): number {
   return best;
 }
 
-function octaveSupport(bpm: number, input: HypothesisInput): { pattern: number; subdivision: number } {
+/**
+ * Drum evidence for `bpm` as the beat: support when kick and snare follow a usual pattern there,
+ * a penalty when the hi-hats play nothing between its beats (the reading is then likely twice
+ * too fast: a ballad's eighths taken as beats). Without drums there is no such evidence and the
+ * prior alone chooses the octave.
+ */
+function octaveEvidence(bpm: number, input: HypothesisInput): { pattern: number; subdivision: number } {
   const { env, hats, first, last, drumPresence } = input;
   if (drumPresence <= 0) return { pattern: 0, subdivision: 0 };
-  const X = (globalThis as any).__X ?? {};
   const e = patternEvidence({ kick: env.kick, snare: env.snare, hats, first, last, rate: env.rate }, bpm);
-  const pattern = Math.max(e.backbeat, e.halfTime, X.noF ? 0 : e.fourFloor);
-  const subdivision = -(1 - Math.min(1, e.subdivision / (X.subFull ?? 0.5)));
-  return { pattern: drumPresence * (X.wd ?? PATTERN_WEIGHT) * pattern, subdivision: drumPresence * (X.ws ?? 1) * subdivision };
+  // Four on the floor with off-beat snares reads at this tempo only when its backbeat reading,
+  // twice as fast, is beyond any plausible beat (ska at 170); otherwise that reading has it.
+  const doubled = bpm * 2 > MAX_BPM ? e.doubledBackbeat : 0;
+  const pattern = Math.max(e.backbeat, e.halfTime, e.fourFloor, doubled);
+  // The hi-hat cue presumes a kit, hats over kick and snare: a click track or a shaker alone
+  // has no groove to subdivide, its pulse is the beat.
+  const kit = Math.min(1, env.kit / KIT_HEARD);
+  const unsubdivided = 1 - Math.min(1, e.subdivision / SUBDIVIDED);
+  return {
+    pattern: drumPresence * PATTERN_WEIGHT * pattern,
+    subdivision: -drumPresence * kit * UNSUBDIVIDED_PENALTY * unsubdivided,
+  };
 }
 
 /** `a` = `b` × 2^k for some integer k (within SAME). */

@@ -28,10 +28,16 @@ export type PatternInput = {
   rate: number;
 };
 
-export type PatternEvidence = {
+type Conventions = {
   backbeat: number;
   halfTime: number;
+  /** Kick on every beat and nowhere between, snare (if any) not on the off-beats. */
   fourFloor: number;
+  /** Kick on every beat, snare on every off-beat: the pattern of a backbeat at twice the tempo. */
+  doubledBackbeat: number;
+};
+
+export type PatternEvidence = Conventions & {
   /** Hi-hat level between the beats over the level on them (0..1); 1 when strongly subdivided. */
   subdivision: number;
 };
@@ -55,6 +61,7 @@ export function patternEvidence(input: PatternInput, bpm: number): PatternEviden
     backbeat: Math.max(a.backbeat, b.backbeat),
     halfTime: Math.max(a.halfTime, b.halfTime),
     fourFloor: Math.max(a.fourFloor, b.fourFloor),
+    doubledBackbeat: Math.max(a.doubledBackbeat, b.doubledBackbeat),
     subdivision: subdivisionOf(onGrid),
   };
 }
@@ -83,6 +90,10 @@ type Grid = {
   snare: number[];
   /** Mean kick and snare level halfway between the beats. */
   kickOff: number;
+  /** Mean snare level halfway after each beat, by position in a four-beat cycle. */
+  snareAfter: number[];
+  /** Mean kick level a quarter of a beat either side of the beats (the sixteenths around it). */
+  kickQuarter: number;
   snareOff: number;
   /** Mean hi-hat level on the beat, at the half beat and at two thirds of it. */
   hatOn: number;
@@ -94,8 +105,10 @@ export function readGrid(input: PatternInput, beat: number, phase: number, w: nu
   const { kick, snare, hats, first, last } = input;
   const k = [0, 0, 0, 0];
   const s = [0, 0, 0, 0];
+  const sAfter = [0, 0, 0, 0];
   const n = [0, 0, 0, 0];
   let kickOff = 0;
+  let kickQuarter = 0;
   let snareOff = 0;
   let hatOn = 0;
   let hatHalf = 0;
@@ -108,7 +121,10 @@ export function readGrid(input: PatternInput, beat: number, phase: number, w: nu
     s[pos] += windowMax(snare, c, w, first, last);
     n[pos]++;
     kickOff += windowMax(kick, c + beat / 2, w, first, last);
-    snareOff += windowMax(snare, c + beat / 2, w, first, last);
+    kickQuarter += Math.max(windowMax(kick, c + beat / 4, w, first, last), windowMax(kick, c - beat / 4, w, first, last));
+    const after = windowMax(snare, c + beat / 2, w, first, last);
+    sAfter[pos] += after;
+    snareOff += after;
     hatOn += hatAt(c);
     hatHalf += hatAt(c + beat / 2);
     hatLate += hatAt(c + (2 * beat) / 3);
@@ -118,7 +134,9 @@ export function readGrid(input: PatternInput, beat: number, phase: number, w: nu
   return {
     kick: k.map((v, i) => mean(v, n[i])),
     snare: s.map((v, i) => mean(v, n[i])),
+    snareAfter: sAfter.map((v, i) => mean(v, n[i])),
     kickOff: mean(kickOff, beats),
+    kickQuarter: mean(kickQuarter, beats),
     snareOff: mean(snareOff, beats),
     hatOn: mean(hatOn, beats),
     hatHalf: mean(hatHalf, beats),
@@ -126,10 +144,10 @@ export function readGrid(input: PatternInput, beat: number, phase: number, w: nu
   };
 }
 
-function conventions(g: Grid): { backbeat: number; halfTime: number; fourFloor: number } {
+function conventions(g: Grid): Conventions {
   const kMax = Math.max(...g.kick, g.kickOff);
   const sMax = Math.max(...g.snare, g.snareOff);
-  if (!(kMax > 0) || !(sMax > 0)) return { backbeat: 0, halfTime: 0, fourFloor: 0 };
+  if (!(kMax > 0) || !(sMax > 0)) return { backbeat: 0, halfTime: 0, fourFloor: 0, doubledBackbeat: 0 };
   const K = g.kick.map((v) => v / kMax);
   const S = g.snare.map((v) => v / sMax);
   const kOff = g.kickOff / kMax;
@@ -145,8 +163,13 @@ function conventions(g: Grid): { backbeat: number; halfTime: number; fourFloor: 
     backbeat = Math.max(backbeat, twoAndFour * downbeat);
     halfTime = Math.max(halfTime, three * downbeat);
   }
-  const fourFloor = clamp01(Math.min(...K) - kOff);
-  return { backbeat, halfTime, fourFloor };
+  // Four on the floor: the kick on every beat and nowhere between (a syncopated kick that happens
+  // to recur every beat, as a breakbeat's does at half its tempo, has hits on the sixteenths too).
+  const fourFloor = clamp01(Math.min(...K) - Math.max(kOff, g.kickQuarter / kMax));
+  // The snare on every off-beat over a four-on-the-floor kick (ska, polka) is the backbeat of
+  // twice the tempo: reported apart, so that the backbeat reading can take precedence.
+  const offBeatSnare = clamp01(Math.min(...g.snareAfter) / sMax - Math.max(...S));
+  return { backbeat, halfTime, fourFloor: fourFloor * (1 - offBeatSnare), doubledBackbeat: fourFloor * offBeatSnare };
 }
 
 function subdivisionOf(g: Grid): number {

@@ -118,7 +118,11 @@ describe('wasm decoder pool', () => {
       // Shuffled rounds, with damaged files and streams abandoned half-way in between: none of it
       // may leak into the next file's samples.
       const random = rng(files.length);
-      const instantiate = vi.spyOn(WebAssembly, 'instantiate');
+      // Typed structurally: the Node test config has WebAssembly's types but not its value.
+      const wasmApi = (
+        globalThis as unknown as { WebAssembly: { instantiate: (...a: unknown[]) => unknown } }
+      ).WebAssembly;
+      const instantiate = vi.spyOn(wasmApi, 'instantiate');
       let spoiled = 0;
       const rounds = 4 * files.length;
       for (let n = 0; n < rounds; n++) {

@@ -153,3 +153,47 @@ describe('Importer', () => {
     expect(importer.progress().isActive).toBe(false);
   });
 });
+
+describe('Importer and a full disk', () => {
+  it('still adds and analyses the files when their copies do not fit, and says so', async () => {
+    const index = new LibraryIndex();
+    const { importer, errors } = makeImporter(index);
+    const quota = Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
+    const original = db.blobs.bulkAdd.bind(db.blobs);
+    db.blobs.bulkAdd = (() => Promise.reject(quota)) as typeof db.blobs.bulkAdd;
+    try {
+      const ids = await importer.add([item('q1.wav', 'good 1'), item('q2.wav', 'good 2')]);
+      await importer.whenIdle();
+      expect((await db.files.bulkGet(ids)).map((f) => f!.status)).toEqual(['done', 'done']);
+      expect(await db.blobs.count()).toBe(0);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/Storage is full/);
+    } finally {
+      db.blobs.bulkAdd = original;
+    }
+  });
+
+  it('keeps files queued and reports when results cannot be saved', async () => {
+    const index = new LibraryIndex();
+    const { importer, errors } = makeImporter(index);
+    const quota = Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
+    const original = db.samples.bulkPut.bind(db.samples);
+    db.samples.bulkPut = (() => Promise.reject(quota)) as typeof db.samples.bulkPut;
+    try {
+      const [id] = await importer.add([item('r.wav', 'good r')]);
+      await expect.poll(() => errors.length).toBeGreaterThan(0);
+      expect(errors[0]).toMatch(/storage for this site is full/);
+      expect(importer.progress().isPaused).toBe(true);
+      expect((await db.files.get(id))!.status).toBe('queued');
+      expect(await db.queue.count()).toBe(1);
+      // Space freed, import resumed: the file is analysed again and stored.
+      db.samples.bulkPut = original;
+      importer.resume();
+      await importer.whenIdle();
+      expect((await db.files.get(id))!.status).toBe('done');
+      expect(await db.queue.count()).toBe(0);
+    } finally {
+      db.samples.bulkPut = original;
+    }
+  });
+});

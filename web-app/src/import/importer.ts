@@ -451,7 +451,15 @@ export class Importer {
     } catch (err) {
       // Nothing was stored: the files stay queued (in the table too) and are retried after a reload.
       this.deps.onError(describeStorageError(err, 'Analysis results could not be saved'));
-      if (isQuotaError(err)) this.pause();
+      if (isQuotaError(err)) {
+        // Paused until the user frees space and resumes; then these files are analysed again.
+        this.pause();
+        for (const o of items) {
+          if (this.pendingSet.has(o.id)) continue;
+          this.pendingSet.add(o.id);
+          this.pending.push(o.id);
+        }
+      }
       return;
     }
     const now = this.now();

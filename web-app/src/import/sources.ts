@@ -25,7 +25,7 @@ const itemOf = (
  * From <input type=file> (with or without webkitdirectory). Reading a disk-backed File's size and
  * date costs a little main-thread time each, so thousands are read in slices with yields between.
  */
-export async function itemsFromFiles(files: Iterable<File>, slice = 250): Promise<ImportItem[]> {
+export async function itemsFromFiles(files: Iterable<File>, slice = 100): Promise<ImportItem[]> {
   const out: ImportItem[] = [];
   let n = 0;
   for (const f of files) {

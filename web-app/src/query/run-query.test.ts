@@ -173,3 +173,17 @@ describe('runQuery sorting', () => {
     expect(index.name[after.rows[0]]).toBe('Kick Deep.wav');
   });
 });
+
+describe('outdated analyses', () => {
+  it('finds files analysed by an older analyser version, until they are analysed again', async () => {
+    const { ANALYSER_VERSION } = await import('@samplemind/contract');
+    const ix = new LibraryIndex();
+    const old = fileRow('old.wav', { analyserVersion: '0.9.0' });
+    ix.upsertFile(old);
+    ix.upsertFile(fileRow('new.wav', { analyserVersion: ANALYSER_VERSION }));
+    const q = { ...DEFAULT_QUERY, status: 'outdated' as const };
+    expect(Array.from(runQuery(ix, q, new SortCache()).rows, (r) => ix.name[r])).toEqual(['old.wav']);
+    ix.patchFile(old.id!, { analyserVersion: ANALYSER_VERSION });
+    expect(runQuery(ix, q, new SortCache()).rows).toHaveLength(0);
+  });
+});

@@ -102,6 +102,7 @@ export function runQuery(index: LibraryIndex, q: ViewQuery, sorts: SortCache): Q
     } else if (q.status === 'duplicates') {
       if (index.duplicateCount(r) < 2) m |= F.status;
     } else if (q.status === 'favourites' && !favourite[r]) m |= F.status;
+    else if (q.status === 'outdated' && !index.outdated[r]) m |= F.status;
     mask[r] = m;
   }
 

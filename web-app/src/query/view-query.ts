@@ -11,6 +11,7 @@ export const STATUS_FILTERS = [
   'missing',
   'duplicates',
   'favourites',
+  'outdated',
 ] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 

@@ -4,7 +4,7 @@ import type { CollectionItemRow, EditRow, TagRow } from '../db/types';
 import { LibraryIndex, STRING_COLUMNS, TYPED_COLUMNS, type TypedColumn } from './library-index';
 
 export const SNAPSHOT_KEY = 'index-snapshot';
-const FORMAT = 2;
+const FORMAT = 3;
 
 export type IndexSnapshot = {
   format: number;

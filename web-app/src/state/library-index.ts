@@ -1,4 +1,4 @@
-import { SAMPLE_TYPES, type SampleType } from '@samplemind/contract';
+import { ANALYSER_VERSION, SAMPLE_TYPES, type SampleType } from '@samplemind/contract';
 import type { EditRow, FileRow, FileStatus, SampleSummary } from '../db/types';
 import { keyCode, NO_KEY } from '../query/keys';
 
@@ -33,6 +33,7 @@ export const TYPED_COLUMNS = [
   ['favourite', Uint8Array],
   ['edited', Uint8Array],
   ['folderId', Int32Array],
+  ['outdated', Uint8Array],
 ] as const;
 export type TypedColumn = (typeof TYPED_COLUMNS)[number][0];
 
@@ -74,6 +75,8 @@ export class LibraryIndex {
   favourite = new Uint8Array(0);
   edited = new Uint8Array(0);
   folderId = new Int32Array(0);
+  /** 1 when the stored analysis came from an older analyser version. */
+  outdated = new Uint8Array(0);
 
   name: string[] = [];
   /** Relative path (includes the name). */
@@ -200,6 +203,7 @@ export class LibraryIndex {
     this.folderId[row] = file.folderId ?? -1;
     this.error[row] = file.error?.message ?? '';
     this.setMeasured(row, file.summary);
+    this.outdated[row] = file.analyserVersion && file.analyserVersion !== ANALYSER_VERSION ? 1 : 0;
     if (edit !== undefined) this.edits[row] = edit;
     this.derive(row);
     this.touch(true, true);
@@ -219,6 +223,9 @@ export class LibraryIndex {
     if (patch.folderId !== undefined) this.folderId[row] = patch.folderId ?? -1;
     if (patch.error !== undefined) this.error[row] = patch.error?.message ?? '';
     if (patch.summary !== undefined) this.setMeasured(row, patch.summary);
+    if (patch.analyserVersion !== undefined) {
+      this.outdated[row] = patch.analyserVersion && patch.analyserVersion !== ANALYSER_VERSION ? 1 : 0;
+    }
     this.derive(row);
     this.touch(true, patch.name !== undefined || patch.path !== undefined);
   }

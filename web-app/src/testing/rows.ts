@@ -1,3 +1,4 @@
+import { ANALYSER_VERSION } from '@samplemind/contract';
 import type { FileRow, SampleSummary } from '../db/types';
 
 let nextId = 1;
@@ -31,7 +32,7 @@ export function fileRow(path: string, over: Partial<FileRow> = {}): FileRow {
     mtime: 0,
     addedAt: 1_700_000_000_000 + id * 1000,
     contentHash: `h${id}`,
-    analyserVersion: '1.0.0',
+    analyserVersion: ANALYSER_VERSION,
     status: 'done',
     error: null,
     summary: summary(),

@@ -17,7 +17,15 @@ export function useSample(hash: string | null): AnalysisResult | null {
   useEffect(() => {
     let live = true;
     setSample(null);
-    if (hash) void store.db.samples.get([hash, ANALYSER_VERSION]).then((s) => live && setSample(s ?? null));
+    if (hash) {
+      void (async () => {
+        // The current analyser's result, else the one an older version stored (until re-analysed).
+        const s =
+          (await store.db.samples.get([hash, ANALYSER_VERSION])) ??
+          (await store.db.samples.where('contentHash').equals(hash).last());
+        if (live) setSample(s ?? null);
+      })();
+    }
     return () => {
       live = false;
     };

@@ -16,6 +16,7 @@ const STATUS_LABELS: [StatusFilter, string][] = [
   ['missing', 'Missing'],
   ['duplicates', 'Duplicates'],
   ['favourites', 'Favourites'],
+  ['outdated', 'Older engine'],
 ];
 
 const ALL_KEYS = Array.from({ length: KEY_COUNT }, (_, c) => c);
