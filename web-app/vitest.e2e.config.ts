@@ -13,5 +13,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     fileParallelism: false,
     maxWorkers: 1,
+    // Within the root run, start after the unit-test projects (their own group, one file at a time).
+    sequence: { groupOrder: 1 },
   },
 });

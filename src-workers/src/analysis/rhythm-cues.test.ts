@@ -34,7 +34,10 @@ const near = (bpm: number | null, target: number) => bpm !== null && Math.abs(bp
 function evidenceAt(signal: Float32Array, bpm: number) {
   const env = onsetEnvelope(createContext(signal, SR));
   const hats = sharpenOnsets(env.high, 0, env.frames, Math.round(env.rate * 0.25));
-  return patternEvidence({ kick: env.kick, snare: env.snare, hats, first: 0, last: env.frames, rate: env.rate }, bpm);
+  return patternEvidence(
+    { kick: env.kick, snare: env.snare, hats, first: 0, last: env.frames, rate: env.rate },
+    bpm,
+  );
 }
 
 /** A held bass note (sine and two harmonics) that dies away slowly, as a bass line's notes do. */
@@ -184,6 +187,13 @@ describe('octave decision', () => {
   it('keeps eighth-note hats over a backbeat at a slow tempo', () => {
     const ballad = loop({ kick: [0, 6, 10], snare: [4, 12], hat: EIGHTHS }, 65, 4);
     expect(near(tempoOf(ballad).bpm, 65)).toBe(true);
+  });
+
+  it('keeps a fast backbeat with hats on the beats fast', () => {
+    // Punk: nothing between the beats, but kick and snare alternate on them; the hats alone
+    // would rather have it at 90 with eighths.
+    const punk = loop({ kick: [0, 8], snare: [4, 12], hat: [0, 4, 8, 12] }, 180, 8);
+    expect(near(tempoOf(punk).bpm, 180)).toBe(true);
   });
 
   it('keeps a fast backbeat fast', () => {

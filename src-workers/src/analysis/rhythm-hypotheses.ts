@@ -150,7 +150,11 @@ function octaveEvidence(bpm: number, input: HypothesisInput): { pattern: number;
   // The hi-hat cue presumes a kit, hats over kick and snare: a click track or a shaker alone
   // has no groove to subdivide, its pulse is the beat.
   const kit = Math.min(1, env.kit / KIT_HEARD);
-  const unsubdivided = 1 - Math.min(1, e.subdivision / SUBDIVIDED);
+  // Hats on the beats only are usual over a backbeat or a four-on-the-floor kick at a fast tempo
+  // (punk, a jazz ride); what they rule out is a half-time reading (half time lives on busy hats)
+  // or one with no groove at all: the eighths of a ballad taken for beats.
+  const excused = Math.max(e.backbeat, e.fourFloor, doubled);
+  const unsubdivided = (1 - Math.min(1, e.subdivision / SUBDIVIDED)) * (1 - excused);
   return {
     pattern: drumPresence * PATTERN_WEIGHT * pattern,
     subdivision: -drumPresence * kit * UNSUBDIVIDED_PENALTY * unsubdivided,

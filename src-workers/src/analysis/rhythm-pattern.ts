@@ -67,7 +67,7 @@ export function patternEvidence(input: PatternInput, bpm: number): PatternEviden
 }
 
 /** The grid phase (frames) that puts the most kick and snare energy on the beats. */
-export function beatPhase(input: PatternInput, beat: number, w: number): number {
+function beatPhase(input: PatternInput, beat: number, w: number): number {
   const { kick, snare, first, last } = input;
   let best = -1;
   let phase = 0;
@@ -101,7 +101,7 @@ type Grid = {
   hatLate: number;
 };
 
-export function readGrid(input: PatternInput, beat: number, phase: number, w: number): Grid {
+function readGrid(input: PatternInput, beat: number, phase: number, w: number): Grid {
   const { kick, snare, hats, first, last } = input;
   const k = [0, 0, 0, 0];
   const s = [0, 0, 0, 0];
@@ -121,7 +121,10 @@ export function readGrid(input: PatternInput, beat: number, phase: number, w: nu
     s[pos] += windowMax(snare, c, w, first, last);
     n[pos]++;
     kickOff += windowMax(kick, c + beat / 2, w, first, last);
-    kickQuarter += Math.max(windowMax(kick, c + beat / 4, w, first, last), windowMax(kick, c - beat / 4, w, first, last));
+    kickQuarter += Math.max(
+      windowMax(kick, c + beat / 4, w, first, last),
+      windowMax(kick, c - beat / 4, w, first, last),
+    );
     const after = windowMax(snare, c + beat / 2, w, first, last);
     sAfter[pos] += after;
     snareOff += after;
@@ -147,11 +150,13 @@ export function readGrid(input: PatternInput, beat: number, phase: number, w: nu
 function conventions(g: Grid): Conventions {
   const kMax = Math.max(...g.kick, g.kickOff);
   const sMax = Math.max(...g.snare, g.snareOff);
-  if (!(kMax > 0) || !(sMax > 0)) return { backbeat: 0, halfTime: 0, fourFloor: 0, doubledBackbeat: 0 };
+  // Every convention needs a kick; a loop without a snare (techno) can still be four on the floor.
+  if (!(kMax > 0)) return { backbeat: 0, halfTime: 0, fourFloor: 0, doubledBackbeat: 0 };
+  const sScale = sMax > 0 ? 1 / sMax : 0;
   const K = g.kick.map((v) => v / kMax);
-  const S = g.snare.map((v) => v / sMax);
+  const S = g.snare.map((v) => v * sScale);
   const kOff = g.kickOff / kMax;
-  const sOff = g.snareOff / sMax;
+  const sOff = g.snareOff * sScale;
   let backbeat = 0;
   let halfTime = 0;
   for (let p = 0; p < 4; p++) {
@@ -168,8 +173,13 @@ function conventions(g: Grid): Conventions {
   const fourFloor = clamp01(Math.min(...K) - Math.max(kOff, g.kickQuarter / kMax));
   // The snare on every off-beat over a four-on-the-floor kick (ska, polka) is the backbeat of
   // twice the tempo: reported apart, so that the backbeat reading can take precedence.
-  const offBeatSnare = clamp01(Math.min(...g.snareAfter) / sMax - Math.max(...S));
-  return { backbeat, halfTime, fourFloor: fourFloor * (1 - offBeatSnare), doubledBackbeat: fourFloor * offBeatSnare };
+  const offBeatSnare = clamp01(Math.min(...g.snareAfter) * sScale - Math.max(...S));
+  return {
+    backbeat,
+    halfTime,
+    fourFloor: fourFloor * (1 - offBeatSnare),
+    doubledBackbeat: fourFloor * offBeatSnare,
+  };
 }
 
 function subdivisionOf(g: Grid): number {

@@ -18,9 +18,15 @@ const NO_TEMPO: Tempo = {
 /**
  * Tempo of the sounding part: multi-band spectral-flux onsets → onset spectrum → metrical
  * hypotheses (rhythm-hypotheses.ts). The grid (straight or triplet pulse family) comes from pulse
- * salience, the hi-hat subdivision and the file length; the octave within it from the tempo prior,
- * the subdivision and where kick and snare fall (rhythm-backbeat.ts). Half-time patterns read at
- * their felt tempo (see rhythm-backbeat.ts); the written one stays among the candidates.
+ * salience, the hi-hat subdivision and the file length; the octave within it from the tempo prior
+ * and the drums (rhythm-pattern.ts): kick and snare in a usual pattern, hi-hats between the beats.
+ *
+ * Half time: a bar with the snare on 3 at T is note for note a backbeat bar at T/2, so the drums
+ * support both equally and the prior (centred on 120 BPM) chooses: loops written at 130-170 in
+ * half time (trap, dubstep) read at the written tempo, as sample packs label them; a backbeat
+ * above 85 BPM (funk, hip-hop) reads as played. What still separates the two below that is the
+ * hi-hat: eighths at the slow reading (a ballad) would be unsubdivided beats at the fast one. The
+ * other octave stays among the candidates.
  */
 export function analyseTempo(ctx: AnalysisContext): Tempo {
   const r = rhythmAnalysis(ctx);

@@ -1,22 +1,23 @@
 /**
- * WebAssembly SIMD kernel for the resampler's one-phase (integer ratio) path, the common
- * 44.1k → 22.05k case: two taps per f64x2 operation, about twice the speed of the JS loop.
+ * WebAssembly SIMD kernels for the resampler's exact paths: the one-phase (integer ratio) filter
+ * of the common 44.1k → 22.05k case and the polyphase dot products of 48k → 22.05k. Two taps per
+ * f64x2 operation: about twice the speed of the JS loops.
  *
- * It computes exactly what the JS loop computes: lane 0 holds the even tap pairs (plus the centre
- * tap and an odd leftover pair), lane 1 the odd ones, each accumulated in the same order with the
- * same (unfused) multiply and add, and the output is lane 0 + lane 1 rounded to float32. So the two
- * paths agree bit for bit (tested), and engines without SIMD simply keep the JS loop.
+ * They compute exactly what the JS loops compute: each f64x2 lane is one of the JS loop's
+ * accumulators, fed the same products in the same order with the same (unfused) multiply and add,
+ * and the lanes are summed in the JS order before rounding to float32. So the paths agree bit for
+ * bit (tested), and engines without SIMD simply keep the JS loops.
  *
  * The module is assembled here from its instructions (a few dozen bytes of code) rather than
  * shipped as an opaque binary.
  */
 
-export type SymmetricKernel = {
+export type ResampleKernels = {
   /**
-   * out[n] = Σ over the symmetric window of buf starting at b0 + n·step (n < count): taps j and
-   * 2·centre - j share coef[j], coef[centre] is the centre tap. Same contract as the JS loop.
+   * One-phase path: out[at + n] for n < count, the window of output n starting at buf[b0 + n·step];
+   * taps j and 2·centre - j share coef[j], coef[centre] is the centre tap.
    */
-  run(
+  symmetric(
     buf: Float64Array,
     b0: number,
     step: number,
@@ -26,6 +27,26 @@ export type SymmetricKernel = {
     out: Float32Array,
     at: number,
   ): void;
+  /**
+   * Exact polyphase path: outputs while the window start (relative to b0) is <= last and fewer
+   * than `bound` are made, from `phase` on, stepping stepWhole + stepFrac / phases inputs per
+   * output; buf[b0..end) holds every window. Returns the number of outputs written to out[at..].
+   */
+  polyphase(
+    buf: Float64Array,
+    b0: number,
+    end: number,
+    last: number,
+    phase: number,
+    stepWhole: number,
+    stepFrac: number,
+    phases: number,
+    taps: number,
+    coef: Float64Array,
+    bound: number,
+    out: Float32Array,
+    at: number,
+  ): number;
 };
 
 const PAGE = 65536;
@@ -40,8 +61,7 @@ const BR_IF = 0x0d;
 const VOID = 0x40;
 const GET = 0x20;
 const SET = 0x21;
-const TEE = 0x22;
-const I32_CONST = 0x41;
+const I32_CONST = 0x41; // immediates here are all below 64: one signed LEB128 byte
 const I32_GE_S = 0x4e;
 const I32_LT_S = 0x48;
 const I32_ADD = 0x6a;
@@ -60,7 +80,6 @@ const F64X2_EXTRACT = [SIMD, 0x21];
 const F64X2_REPLACE = [SIMD, 0x22];
 const F64X2_ADD = [SIMD, 0xf0, 0x01];
 const F64X2_MUL = [SIMD, 0xf2, 0x01];
-const F64 = 0x7c;
 const I32 = 0x7f;
 const V128 = 0x7b;
 
@@ -73,18 +92,6 @@ const uleb = (v: number): number[] => {
     out.push(byte);
   } while (v !== 0);
   return out;
-};
-const sleb = (v: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
 };
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
@@ -117,9 +124,6 @@ function kernelCode(): number[] {
     BR_IF,
     1,
     // acc = (buf[b + centre] * coef[centre], 0)
-    I32_CONST,
-    0,
-    ...F64X2_SPLAT.slice(0, 0),
     ...[0x44, 0, 0, 0, 0, 0, 0, 0, 0], // f64.const 0
     ...F64X2_SPLAT,
     GET,
@@ -341,60 +345,147 @@ function kernelCode(): number[] {
   ];
 }
 
-function moduleBytes(): Uint8Array {
-  const code = kernelCode();
-  const bytes = [
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
-    ...section(3, [1, 0]),
-    ...section(5, [1, 0x00, 1]),
-    ...section(7, [2, ...name('mem'), 0x02, 0, ...name('sym'), 0x00, 0]),
-    ...section(10, [1, ...uleb(code.length), ...code]),
+// Polyphase dot kernel. Parameters: 0 buf (address of the first output's window), 1 last (largest
+// window start, relative), 2 phase, 3 stepWhole, 4 stepFrac, 5 phases, 6 taps, 7 coef, 8 bound,
+// 9 out. Locals: 10 n, 11 r, 12 j, 13 bp, 14 cp, 15 acc (a0, a1), 16 acc2 (a2, a3). Returns n.
+const [D_BUF, D_LAST, D_PHASE, D_WHOLE, D_FRAC, D_L, D_TAPS, D_COEF, D_BOUND, D_OUT] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+];
+const [D_N, D_R, D_J, D_BP, D_CP, D_ACC, D_ACC2] = [10, 11, 12, 13, 14, 15, 16];
+const ZERO2 = [0x44, 0, 0, 0, 0, 0, 0, 0, 0, ...F64X2_SPLAT]; // f64x2 (0, 0)
+const I32_MUL = 0x6c;
+const I32_GT_S = 0x4a;
+
+function dotCode(): number[] {
+  // biome-ignore format: one instruction (or short sequence) per line is easier to check
+  return [
+    2, 5, I32, 2, V128,
+    BLOCK, VOID, LOOP, VOID,
+    // while (r <= last && n < bound)
+    GET, D_R, GET, D_LAST, I32_GT_S, BR_IF, 1,
+    GET, D_N, GET, D_BOUND, I32_GE_S, BR_IF, 1,
+    ...ZERO2, SET, D_ACC,
+    ...ZERO2, SET, D_ACC2,
+    // bp = buf + 8r; cp = coef + 8·phase·taps; j = 0
+    GET, D_BUF, GET, D_R, I32_CONST, 3, I32_SHL, I32_ADD, SET, D_BP,
+    GET, D_COEF, GET, D_PHASE, GET, D_TAPS, I32_MUL, I32_CONST, 3, I32_SHL, I32_ADD, SET, D_CP,
+    I32_CONST, 0, SET, D_J,
+    BLOCK, VOID, LOOP, VOID,
+    // while (j + 3 < taps): (a0, a1) += x[j..j+1]·h[j..j+1]; (a2, a3) += x[j+2..j+3]·h[j+2..j+3]
+    GET, D_J, I32_CONST, 3, I32_ADD, GET, D_TAPS, I32_GE_S, BR_IF, 1,
+    GET, D_ACC, GET, D_BP, ...V128_LOAD, 3, 0, GET, D_CP, ...V128_LOAD, 3, 0, ...F64X2_MUL, ...F64X2_ADD, SET, D_ACC,
+    GET, D_ACC2, GET, D_BP, ...V128_LOAD, 3, 16, GET, D_CP, ...V128_LOAD, 3, 16, ...F64X2_MUL, ...F64X2_ADD, SET, D_ACC2,
+    GET, D_J, I32_CONST, 4, I32_ADD, SET, D_J,
+    GET, D_BP, I32_CONST, 32, I32_ADD, SET, D_BP,
+    GET, D_CP, I32_CONST, 32, I32_ADD, SET, D_CP,
+    BR, 0,
+    END, END,
+    // while (j < taps): a0 += x[j]·h[j]
+    BLOCK, VOID, LOOP, VOID,
+    GET, D_J, GET, D_TAPS, I32_GE_S, BR_IF, 1,
+    GET, D_ACC, GET, D_ACC, ...F64X2_EXTRACT, 0, GET, D_BP, ...f64At(), GET, D_CP, ...f64At(), F64_MUL, F64_ADD,
+    ...F64X2_REPLACE, 0, SET, D_ACC,
+    GET, D_J, I32_CONST, 1, I32_ADD, SET, D_J,
+    GET, D_BP, I32_CONST, 8, I32_ADD, SET, D_BP,
+    GET, D_CP, I32_CONST, 8, I32_ADD, SET, D_CP,
+    BR, 0,
+    END, END,
+    // out[n] = f32(a0 + a1 + a2 + a3); n++
+    GET, D_OUT, GET, D_N, I32_CONST, 2, I32_SHL, I32_ADD,
+    GET, D_ACC, ...F64X2_EXTRACT, 0, GET, D_ACC, ...F64X2_EXTRACT, 1, F64_ADD,
+    GET, D_ACC2, ...F64X2_EXTRACT, 0, F64_ADD, GET, D_ACC2, ...F64X2_EXTRACT, 1, F64_ADD,
+    F32_DEMOTE, F32_STORE, 2, 0,
+    GET, D_N, I32_CONST, 1, I32_ADD, SET, D_N,
+    // r += stepWhole; phase += stepFrac; if (phase >= L) { phase -= L; r++ }
+    GET, D_R, GET, D_WHOLE, I32_ADD, SET, D_R,
+    GET, D_PHASE, GET, D_FRAC, I32_ADD, SET, D_PHASE,
+    GET, D_PHASE, GET, D_L, I32_GE_S, IF, VOID,
+    GET, D_PHASE, GET, D_L, I32_SUB, SET, D_PHASE,
+    GET, D_R, I32_CONST, 1, I32_ADD, SET, D_R,
+    END,
+    BR, 0,
+    END, END,
+    GET, D_N,
+    END,
   ];
-  return Uint8Array.from(bytes);
 }
 
-let kernel: SymmetricKernel | null | undefined;
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const sym = kernelCode();
+  const dot = dotCode();
+  // biome-ignore format: one instruction (or short sequence) per line is easier to check
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [2, 0x60, 6, ...Array(6).fill(I32), 0, 0x60, 10, ...Array(10).fill(I32), 1, I32]),
+    ...section(3, [2, 0, 1]),
+    ...section(5, [1, 0x00, 1]),
+    ...section(7, [3, ...name('mem'), 0x02, 0, ...name('sym'), 0x00, 0, ...name('dot'), 0x00, 1]),
+    ...section(10, [2, ...uleb(sym.length), ...sym, ...uleb(dot.length), ...dot]),
+  ];
+  return new Uint8Array(bytes);
+}
 
-/** The SIMD kernel, or null where WebAssembly SIMD is not available. Built once, synchronously. */
-export function symmetricKernel(): SymmetricKernel | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
+/** WebAssembly as both Web Workers and Node have it (typed here: the Node config lacks its value). */
+type WasmApi = {
+  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
+  Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+};
+
+let kernels: ResampleKernels | null | undefined;
+
+/** The SIMD kernels, or null where WebAssembly SIMD is not available. Built once, synchronously. */
+export function resampleKernels(): ResampleKernels | null {
+  if (kernels !== undefined) return kernels;
+  kernels = null;
   try {
-    const wasm = (globalThis as { WebAssembly?: typeof WebAssembly }).WebAssembly;
+    const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     const bytes = moduleBytes();
-    if (!wasm || !wasm.validate(bytes)) return kernel;
+    if (!wasm?.validate(bytes)) return kernels;
     const instance = new wasm.Instance(new wasm.Module(bytes), {});
-    const memory = instance.exports.mem as WebAssembly.Memory;
+    const memory = instance.exports.mem as { buffer: ArrayBuffer; grow(pages: number): number };
     const sym = instance.exports.sym as (...args: number[]) => void;
+    const dot = instance.exports.dot as (...args: number[]) => number;
     let heap = new Float64Array(memory.buffer);
-    kernel = {
-      run(buf, b0, step, centre, coef, count, out, at) {
-        // Layout: coefficients, then the buffer from the first window on, then the outputs.
-        const coefs = centre + 1;
-        const span = (count - 1) * step + 2 * centre + 1;
-        const bufAt = coefs + (coefs & 1);
-        const outAt = bufAt + span + (span & 1);
-        const bytes = (outAt + count) * 8;
-        if (bytes > memory.buffer.byteLength) {
-          memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
-          heap = new Float64Array(memory.buffer);
-        }
+    // Layout in doubles: coefficients from 0 (kept while the same table is used), then the input
+    // window, then the float32 outputs.
+    let coefTable: Float64Array | null = null;
+    let coefCount = 0;
+    const prepare = (coef: Float64Array, coefs: number, span: number, outputs: number) => {
+      const bufAt = coefs + (coefs & 1);
+      const outAt = bufAt + span + (span & 1);
+      const bytes = (outAt + outputs) * 8;
+      if (bytes > memory.buffer.byteLength) {
+        memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+        heap = new Float64Array(memory.buffer);
+        coefTable = null;
+      }
+      if (coefTable !== coef || coefCount !== coefs) {
         heap.set(coef.subarray(0, coefs), 0);
+        coefTable = coef;
+        coefCount = coefs;
+      }
+      return { bufAt, outAt };
+    };
+    kernels = {
+      symmetric(buf, b0, step, centre, coef, count, out, at) {
+        const span = (count - 1) * step + 2 * centre + 1;
+        const { bufAt, outAt } = prepare(coef, centre + 1, span, count);
         heap.set(buf.subarray(b0, b0 + span), bufAt);
         sym(bufAt * 8, step * 8, centre, 0, count, outAt * 8);
         out.set(new Float32Array(memory.buffer, outAt * 8, count), at);
       },
+      polyphase(buf, b0, end, last, phase, stepWhole, stepFrac, phases, taps, coef, bound, out, at) {
+        const span = end - b0;
+        const { bufAt, outAt } = prepare(coef, phases * taps, span, bound);
+        heap.set(buf.subarray(b0, end), bufAt);
+        const n = dot(bufAt * 8, last, phase, stepWhole, stepFrac, phases, taps, 0, bound, outAt * 8);
+        out.set(new Float32Array(memory.buffer, outAt * 8, n), at);
+        return n;
+      },
     };
   } catch {
-    kernel = null;
+    kernels = null;
   }
-  return kernel;
+  return kernels;
 }

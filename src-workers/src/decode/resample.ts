@@ -13,6 +13,8 @@
  * 22.05 kHz out). At 44.1k→22.05k that is 60 taps; the 2:1, 4:1 and 8:1 ratios (one phase, a
  * symmetric filter) fold the window and need only 30 multiplies per output.
  */
+import { type ResampleKernels, resampleKernels } from './resample-simd';
+
 const STOP_DB = 50;
 const PASS_FRACTION = 0.8;
 const MAX_EXACT_PHASES = 1024;
@@ -43,7 +45,11 @@ export class StreamResampler {
   private produced = 0;
   private consumed = 0;
 
-  constructor(inRate: number, outRate: number) {
+  /** The WebAssembly SIMD kernels when available (and not turned off: tests compare both paths). */
+  private readonly simd: ResampleKernels | null;
+
+  constructor(inRate: number, outRate: number, options: { simd?: boolean } = {}) {
+    this.simd = options.simd === false ? null : resampleKernels();
     this.inRate = Math.round(inRate);
     this.outRate = Math.round(outRate);
     if (!(this.inRate > 0 && this.outRate > 0))
@@ -161,6 +167,13 @@ export class StreamResampler {
       const step = this.stepWhole;
       const centre = half - 1;
       const cc = coef[centre];
+      const { simd } = this;
+      if (simd && ipos <= lastIndex) {
+        const count = Math.min(bound, Math.floor((lastIndex - ipos) / step) + 1);
+        simd.symmetric(buf, ipos + base0, step, centre, coef, count, out, 0);
+        n = count;
+        ipos += count * step;
+      }
       // Two outputs per pass share the coefficient loads (~30 % faster); same sums per output.
       while (ipos + step <= lastIndex && n + 1 < bound) {
         const b = ipos + base0;
@@ -206,6 +219,28 @@ export class StreamResampler {
     } else if (this.exact) {
       const L = this.phases;
       const { stepWhole, stepFrac } = this;
+      const { simd } = this;
+      if (simd && ipos <= lastIndex && bound > 0) {
+        const b0 = ipos + base0;
+        n = simd.polyphase(
+          buf,
+          b0,
+          this.bufLen,
+          lastIndex - ipos,
+          phase,
+          stepWhole,
+          stepFrac,
+          L,
+          taps,
+          coef,
+          bound,
+          out,
+          0,
+        );
+        const total = phase + n * stepFrac;
+        ipos += n * stepWhole + Math.floor(total / L);
+        phase = total % L;
+      }
       while (ipos <= lastIndex && n < bound) {
         out[n++] = dot(buf, ipos + base0, coef, phase * taps, taps);
         ipos += stepWhole;

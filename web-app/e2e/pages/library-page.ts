@@ -189,9 +189,19 @@ export class LibraryPage {
       .filter({ has: this.page.locator('.name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
   }
 
+  /**
+   * Waits until the UI reflects the last action: store updates flush React before the next frame,
+   * so two frames later the DOM is current (even on a busy machine).
+   */
+  async settle(): Promise<void> {
+    await this.page.evaluate(
+      () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))),
+    );
+  }
+
   /** Names of the rows in display order (the test libraries fit on one screen). */
   async rowNames(): Promise<string[]> {
-    await this.page.waitForTimeout(50);
+    await this.settle();
     return this.page.$$eval('[role="row"][data-file-id]', (rows) =>
       rows
         .map((r) => ({
@@ -204,6 +214,7 @@ export class LibraryPage {
   }
 
   async rowValues(name: string): Promise<RowValues> {
+    await this.settle();
     const row = this.row(name);
     await row.waitFor();
     return row.evaluate((el) => {
@@ -229,10 +240,12 @@ export class LibraryPage {
       (t) => new URLSearchParams(location.search).get('q') === (t || null),
       text,
     );
+    await this.settle();
   }
 
   async toggleType(type: string): Promise<void> {
     await this.page.locator(`[data-testid="type-${type}"]`).click();
+    await this.settle();
   }
 
   async setBpmRange(min: number | null, max: number | null, halfDouble = false): Promise<void> {
@@ -240,20 +253,38 @@ export class LibraryPage {
     await this.page.locator('[data-testid="bpm-max"]').fill(max === null ? '' : String(max));
     const box = this.page.locator('[data-testid="bpm-halfdouble"]');
     if ((await box.isChecked()) !== halfDouble) await box.click();
+    await this.settle();
   }
 
   async sortBy(field: string): Promise<void> {
     await this.page.locator(`[data-sort="${field}"]`).click();
+    await this.settle();
   }
 
+  /** Clicks a row; with no modifier, waits until it is focused and the detail panel shows it. */
   async select(name: string, modifiers: ('Shift' | 'Control')[] = []): Promise<void> {
     await this.row(name).click({ modifiers });
+    if (modifiers.length) return this.settle();
+    await this.page.waitForFunction(
+      (n) => {
+        const focused = document.querySelector('.t-row.focused .name')?.textContent;
+        const detail = document.querySelector('[data-testid="detail"]');
+        return focused === n && (!detail || detail.querySelector('.detail-name')?.textContent === n);
+      },
+      name,
+      { timeout: 15_000 },
+    );
   }
 
   async addTag(tag: string): Promise<void> {
     const input = this.page.locator('[data-testid="tag-input"]');
     await input.fill(tag);
     await input.press('Enter');
+    // Saved once the input is cleared and the tag shows in the filters.
+    await this.page.waitForFunction(
+      () => (document.querySelector('[data-testid="tag-input"]') as HTMLInputElement).value === '',
+    );
+    await this.settle();
   }
 
   async newCollection(name: string): Promise<void> {

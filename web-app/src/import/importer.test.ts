@@ -160,7 +160,7 @@ describe('Importer and a full disk', () => {
     const { importer, errors } = makeImporter(index);
     const quota = Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
     const original = db.blobs.bulkAdd.bind(db.blobs);
-    db.blobs.bulkAdd = (() => Promise.reject(quota)) as typeof db.blobs.bulkAdd;
+    db.blobs.bulkAdd = (() => Promise.reject(quota)) as unknown as typeof db.blobs.bulkAdd;
     try {
       const ids = await importer.add([item('q1.wav', 'good 1'), item('q2.wav', 'good 2')]);
       await importer.whenIdle();
@@ -178,7 +178,7 @@ describe('Importer and a full disk', () => {
     const { importer, errors } = makeImporter(index);
     const quota = Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
     const original = db.samples.bulkPut.bind(db.samples);
-    db.samples.bulkPut = (() => Promise.reject(quota)) as typeof db.samples.bulkPut;
+    db.samples.bulkPut = (() => Promise.reject(quota)) as unknown as typeof db.samples.bulkPut;
     try {
       const [id] = await importer.add([item('r.wav', 'good r')]);
       await expect.poll(() => errors.length).toBeGreaterThan(0);
