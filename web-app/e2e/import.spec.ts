@@ -19,12 +19,12 @@ describe('importing', () => {
 
     const kick = await app.rowValues('Big Kick.wav');
     expect(kick.error).toBeNull();
-    expect(kick.type).toBe('kick');
+    expect(kick.type, JSON.stringify(kick)).toBe('kick');
     const loop = await app.rowValues('Groove 120.wav');
-    expect(loop.type).toBe('drum-loop');
+    expect(loop.type, JSON.stringify(loop)).toBe('drum-loop');
     expect(Math.abs(Number(loop.bpm) - 120)).toBeLessThanOrEqual(1);
     const tone = await app.rowValues('Pluck A3.wav');
-    expect(tone.root).toBe('A3');
+    expect(tone.root, JSON.stringify(tone)).toBe('A3');
 
     for (const bad of [BAD.empty, BAD.text, BAD.truncated]) {
       const v = await app.rowValues(bad.name);

@@ -94,21 +94,37 @@ export function tone(midi = 57, seconds = 1, sr = SR) {
   return x;
 }
 
-/** A drum loop: kicks on beats, hats on eighths, for `bars` bars of 4/4 at `bpm`. */
+/** A snare-like hit: a short tone body plus a noise burst. */
+export function snare(seconds = 0.2, seed = 11, sr = SR) {
+  const r = rng(seed);
+  const n = Math.round(seconds * sr);
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = i / sr;
+    x[i] =
+      0.5 * Math.sin(2 * Math.PI * 190 * t) * Math.exp(-t * 30) + 0.5 * (r() * 2 - 1) * Math.exp(-t * 18);
+  }
+  return x;
+}
+
+/**
+ * A drum loop of `bars` bars of 4/4 at `bpm`: kick on 1 and 3, snare on 2 and 4, a closed hat on
+ * every beat, so the beat is the only regular pulse (no eighth-note grid to double the tempo).
+ */
 export function drumLoop(bpm = 120, bars = 2, sr = SR) {
   const beat = 60 / bpm;
   const n = Math.round(bars * 4 * beat * sr);
   const x = new Float32Array(n);
-  const k = kick(0.3, sr);
-  const h = hat(0.06, 3, sr);
+  const k = kick(0.35, sr);
+  const s = snare(0.2, 11, sr);
+  const h = hat(0.05, 3, sr);
   const add = (src, at, gain) => {
     const o = Math.round(at * sr);
     for (let i = 0; i < src.length && o + i < n; i++) x[o + i] += gain * src[i];
   };
   for (let b = 0; b < bars * 4; b++) {
-    add(k, b * beat, 0.8);
-    add(h, b * beat + beat / 2, 0.5);
-    if (b % 2 === 1) add(hat(0.12, 7 + b, sr), b * beat, 0.6);
+    add(b % 2 === 0 ? k : s, b * beat, 0.8);
+    add(h, b * beat, 0.3);
   }
   return x;
 }

@@ -8,9 +8,11 @@
  * and the lanes are summed in the JS order before rounding to float32. So the paths agree bit for
  * bit (tested), and engines without SIMD simply keep the JS loops.
  *
- * The module is assembled here from its instructions (a few dozen bytes of code) rather than
- * shipped as an opaque binary.
+ * The module is assembled here from its instructions (see dsp/wasm-asm.ts) rather than shipped as
+ * an opaque binary.
  */
+
+import { instantiate, name, section, uleb, type WasmMemory } from '../dsp/wasm-asm';
 
 export type ResampleKernels = {
   /**
@@ -82,19 +84,6 @@ const F64X2_ADD = [SIMD, 0xf0, 0x01];
 const F64X2_MUL = [SIMD, 0xf2, 0x01];
 const I32 = 0x7f;
 const V128 = 0x7b;
-
-const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-};
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
 // Parameters (byte addresses): 0 buf (window of output 0), 1 step (bytes), 2 centre (taps),
 // 3 coef, 4 count, 5 out. Locals: 6 n, 7 j, 8 lo, 9 hi, 10 acc (v128).
@@ -425,27 +414,18 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
 }
 
-/** WebAssembly as both Web Workers and Node have it (typed here: the Node config lacks its value). */
-type WasmApi = {
-  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
-  Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-};
-
 let kernels: ResampleKernels | null | undefined;
 
 /** The SIMD kernels, or null where WebAssembly SIMD is not available. Built once, synchronously. */
 export function resampleKernels(): ResampleKernels | null {
   if (kernels !== undefined) return kernels;
   kernels = null;
+  const exports = instantiate(moduleBytes());
+  if (!exports) return kernels;
   try {
-    const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-    const bytes = moduleBytes();
-    if (!wasm?.validate(bytes)) return kernels;
-    const instance = new wasm.Instance(new wasm.Module(bytes), {});
-    const memory = instance.exports.mem as { buffer: ArrayBuffer; grow(pages: number): number };
-    const sym = instance.exports.sym as (...args: number[]) => void;
-    const dot = instance.exports.dot as (...args: number[]) => number;
+    const memory = exports.mem as WasmMemory;
+    const sym = exports.sym as (...args: number[]) => void;
+    const dot = exports.dot as (...args: number[]) => number;
     let heap = new Float64Array(memory.buffer);
     // Layout in doubles: coefficients from 0 (kept while the same table is used), then the input
     // window, then the float32 outputs.

@@ -85,7 +85,9 @@ function radix22Code(): number[] {
   const [C1, S1, C2, S2, BR, BI, DR, DI, A1R, A1I, B1R, B1I, C1R, C1I, D1R, D1I] = [
     15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
   ];
-  const [XR, XI, YR0, YI0, AR, AI, CR, CI, REB, IMB, RED, IMD] = [31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42];
+  const [XR, XI, YR0, YI0, AR, AI, CR, CI, REB, IMB, RED, IMD] = [
+    31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,
+  ];
   // biome-ignore format: one statement per line
   return [
     ...shl(SS, 2), ...set(HB),
@@ -158,8 +160,24 @@ export function fftKernels(): FftKernels | null {
   if (kernels !== undefined) return kernels;
   const exports = instantiate(
     assemble(1, [
-      { name: 'radix2', params: 5, locals: [[8, I32], [8, V128]], code: radix2Code() },
-      { name: 'radix22', params: 5, locals: [[10, I32], [28, V128]], code: radix22Code() },
+      {
+        name: 'radix2',
+        params: 5,
+        locals: [
+          [8, I32],
+          [8, V128],
+        ],
+        code: radix2Code(),
+      },
+      {
+        name: 'radix22',
+        params: 5,
+        locals: [
+          [10, I32],
+          [28, V128],
+        ],
+        code: radix22Code(),
+      },
     ]),
   );
   kernels = exports && {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hannWindow, realFft, windowedMagnitudes } from './fft';
+import { hannWindow, realFft, useFftSimd, windowedMagnitudes } from './fft';
 
 function naiveDft(x: number[], n: number) {
   const re: number[] = [];
@@ -77,4 +77,29 @@ describe('windowedMagnitudes', () => {
       }
     });
   }
+});
+
+describe('FFT SIMD stages', () => {
+  it('are available here, and give exactly the JS stages results', () => {
+    expect(useFftSimd(true)).toBe(true);
+    for (const n of [16, 32, 64, 256, 1024, 2048, 4096, 16384]) {
+      const x = Float64Array.from(
+        { length: n },
+        (_, t) => Math.sin(t * 0.61) * Math.cos(t * 0.017) + ((t * 31) % 7) / 7,
+      );
+      const run = (simd: boolean) => {
+        useFftSimd(simd);
+        const re = new Float64Array(n / 2 + 1);
+        const im = new Float64Array(n / 2 + 1);
+        realFft(x, n, re, im);
+        return [re, im];
+      };
+      const [sr, si] = run(true);
+      const [jr, ji] = run(false);
+      useFftSimd(true);
+      let differing = 0;
+      for (let k = 0; k <= n / 2; k++) if (!Object.is(sr[k], jr[k]) || !Object.is(si[k], ji[k])) differing++;
+      expect(differing, `n=${n}`).toBe(0);
+    }
+  });
 });

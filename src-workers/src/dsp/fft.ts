@@ -5,6 +5,8 @@
  * the data is swept half as often. Tables are cached per size, so repeated frames cost only the
  * butterflies.
  */
+import { type FftKernels, fftKernels } from './fft-simd';
+
 type Plan = {
   n: number;
   half: number;
@@ -19,9 +21,78 @@ type Plan = {
   splitSin: Float64Array;
   re: Float64Array;
   im: Float64Array;
+  /** With the SIMD kernels: byte addresses of re/im and each later stage's twiddles in their memory. */
+  simd: { reAt: number; imAt: number; stages: { fused: boolean; size: number; tw: number }[] } | null;
 };
 
 const plans = new Map<number, Plan>();
+
+/**
+ * The SIMD kernels for the later stages, when WebAssembly SIMD is there. Plans then keep re/im
+ * and their twiddles (rearranged per pair of k, see fft-simd.ts) in the kernels' memory.
+ */
+const kernels = fftKernels();
+let heapTop = 0;
+let simdOn = true;
+
+/** Turns the SIMD stages off and on: tests compare both paths. Returns whether SIMD is available. */
+export function useFftSimd(on: boolean): boolean {
+  simdOn = on;
+  return kernels !== null;
+}
+
+/** Reserves `doubles` (16-byte aligned) in the kernels' memory; returns the byte address. */
+function heapAlloc(doubles: number): number {
+  const memory = (kernels as FftKernels).memory;
+  const at = (heapTop + 15) & ~15;
+  heapTop = at + doubles * 8;
+  if (heapTop > memory.buffer.byteLength) {
+    memory.grow(Math.ceil((heapTop - memory.buffer.byteLength) / 65536));
+    // Growing detaches the old buffer: every plan's views are made again.
+    for (const p of plans.values()) attach(p);
+  }
+  return at;
+}
+
+function attach(p: Plan): void {
+  if (!p.simd) return;
+  const buffer = (kernels as FftKernels).memory.buffer;
+  p.re = new Float64Array(buffer, p.simd.reAt, p.half);
+  p.im = new Float64Array(buffer, p.simd.imAt, p.half);
+}
+
+/** Copies the later stages' twiddles into the kernels' memory, two values of k side by side. */
+function simdStages(half: number, tw: Float64Array): NonNullable<Plan['simd']>['stages'] {
+  const stages: NonNullable<Plan['simd']>['stages'] = [];
+  const staged: { at: number; values: number[] }[] = [];
+  let size = 8;
+  let offset = 0;
+  const layout = (count: number, per: number) => {
+    // For k, k + 1: value v of k, then of k + 1, for each of the `per` values.
+    const values: number[] = [];
+    for (let k = 0; k < count; k += 2)
+      for (let v = 0; v < per; v++) values.push(tw[offset + k * per + v], tw[offset + (k + 1) * per + v]);
+    return values;
+  };
+  if ((Math.log2(half) - 2) % 2 === 1) {
+    const values = layout(size >> 1, 2);
+    const at = heapAlloc(values.length);
+    staged.push({ at, values });
+    stages.push({ fused: false, size, tw: at });
+    offset = size;
+    size <<= 1;
+  }
+  for (; 2 * size <= half; size <<= 2) {
+    const values = layout(size >> 1, 4);
+    const at = heapAlloc(values.length);
+    staged.push({ at, values });
+    stages.push({ fused: true, size, tw: at });
+    offset += 2 * size;
+  }
+  const buffer = (kernels as FftKernels).memory.buffer;
+  for (const { at, values } of staged) new Float64Array(buffer, at, values.length).set(values);
+  return stages;
+}
 
 function makePlan(n: number): Plan {
   if (n < 4 || (n & (n - 1)) !== 0) throw new Error(`FFT size must be a power of two >= 4, got ${n}`);
@@ -52,16 +123,25 @@ function makePlan(n: number): Plan {
     splitCos[k] = Math.cos((2 * Math.PI * k) / n);
     splitSin[k] = Math.sin((2 * Math.PI * k) / n);
   }
-  return {
+  const stageTwiddles = Float64Array.from(tw);
+  const p: Plan = {
     n,
     half,
     rev,
-    stageTwiddles: Float64Array.from(tw),
+    stageTwiddles,
     splitCos,
     splitSin,
     re: new Float64Array(half),
     im: new Float64Array(half),
+    simd: null,
   };
+  if (kernels && half >= 8) {
+    const reAt = heapAlloc(half);
+    const imAt = heapAlloc(half);
+    p.simd = { reAt, imAt, stages: simdStages(half, stageTwiddles) };
+    attach(p);
+  }
+  return p;
 }
 
 function planFor(n: number): Plan {
@@ -287,8 +367,15 @@ function butterflies(p: Plan): void {
 
 /** Stages of size 8 and up. */
 function laterStages(p: Plan): void {
-  const { half, re, im, stageTwiddles: tw } = p;
+  const { half, re, im, stageTwiddles: tw, simd } = p;
   if (half < 8) return;
+  if (simd && kernels && simdOn) {
+    for (const stage of simd.stages) {
+      if (stage.fused) kernels.radix22(simd.reAt, simd.imAt, stage.tw, half, stage.size);
+      else kernels.radix2(simd.reAt, simd.imAt, stage.tw, half, stage.size);
+    }
+    return;
+  }
   let size = 8;
   let offset = 0;
   if ((Math.log2(half) - 2) % 2 === 1) {
