@@ -14,6 +14,6 @@ export default defineConfig({
     fileParallelism: false,
     maxWorkers: 1,
     // Within the root run, start after the unit-test projects (their own group, one file at a time).
-    sequence: { groupOrder: 1 },
+    sequence: { groupOrder: 2 },
   },
 });

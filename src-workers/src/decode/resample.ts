@@ -12,6 +12,9 @@
  * by more than about -STOP_DB), pass band ends at PASS_FRACTION of it (flat to 8.8 kHz at
  * 22.05 kHz out). At 44.1k→22.05k that is 60 taps; the 2:1, 4:1 and 8:1 ratios (one phase, a
  * symmetric filter) fold the window and need only 30 multiplies per output.
+ *
+ * The exact paths run as WebAssembly SIMD kernels where the engine has them (resample-simd.ts,
+ * same results bit for bit); long pushes are filtered in slices so the buffer keeps its size.
  */
 import { type ResampleKernels, resampleKernels } from './resample-simd';
 
@@ -168,7 +171,7 @@ export class StreamResampler {
       const centre = half - 1;
       const cc = coef[centre];
       const { simd } = this;
-      if (simd && ipos <= lastIndex) {
+      if (simd && ipos <= lastIndex && bound > 0) {
         const count = Math.min(bound, Math.floor((lastIndex - ipos) / step) + 1);
         simd.symmetric(buf, ipos + base0, step, centre, coef, count, out, 0);
         n = count;

@@ -49,7 +49,9 @@ export function sessionFromTokens(body: unknown, now: number): Session {
 
 function defaultLocks(): LockLike | null {
   const locks = (globalThis.navigator as (Navigator & { locks?: LockManager }) | undefined)?.locks;
-  return locks ? { request: (name, cb) => locks.request(name, cb) } : null;
+  return locks
+    ? { request: <T>(name: string, cb: () => Promise<T>) => locks.request(name, cb) as Promise<T> }
+    : null;
 }
 
 /**

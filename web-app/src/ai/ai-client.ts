@@ -35,7 +35,10 @@ const STATUS_OF_CODE: Record<string, number> = {
   cancelled: 499,
 };
 
-function parseOrThrow<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, v: unknown): T {
+function parseOrThrow<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  v: unknown,
+): T {
   const r = schema.safeParse(v);
   if (!r.success)
     throw new ApiError(
@@ -112,7 +115,10 @@ export class AiClient {
       throw this.api.readFailure(e, signal);
     }
     if (signal?.aborted) throw this.api.readFailure(new DOMException('aborted', 'AbortError'), signal);
-    throw new ApiError('unreachable', 'The connection to the server was lost before the answer was complete.');
+    throw new ApiError(
+      'unreachable',
+      'The connection to the server was lost before the answer was complete.',
+    );
   }
 }
 

@@ -14,7 +14,11 @@ export function aiBlocker(state: AccountState): string | null {
 }
 
 const waitText = (sec: number) =>
-  sec >= 3600 ? `${Math.round(sec / 3600)} h` : sec >= 90 ? `${Math.round(sec / 60)} min` : `${Math.ceil(sec)} s`;
+  sec >= 3600
+    ? `${Math.round(sec / 3600)} h`
+    : sec >= 90
+      ? `${Math.round(sec / 60)} min`
+      : `${Math.ceil(sec)} s`;
 
 /** One sentence for the user about a failed AI call. */
 export function describeAiError(err: unknown): string {
@@ -32,5 +36,7 @@ export function describeAiError(err: unknown): string {
   }
   if (err.code === 'ai-not-configured') return NO_PROVIDER_MESSAGE;
   const retry = err.retryAfterSec;
-  return retry !== undefined && err.status === 429 ? `${err.message} Try again in ${waitText(retry)}.` : err.message;
+  return retry !== undefined && err.status === 429
+    ? `${err.message} Try again in ${waitText(retry)}.`
+    : err.message;
 }

@@ -70,9 +70,18 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** Failures that will not get better by trying the next batch. */
 function isFatal(e: unknown): boolean {
   if (!isApiError(e)) return false;
-  if (e.kind === 'no-server' || e.kind === 'signed-out' || e.kind === 'unreachable' || e.kind === 'bad-response')
+  if (
+    e.kind === 'no-server' ||
+    e.kind === 'signed-out' ||
+    e.kind === 'unreachable' ||
+    e.kind === 'bad-response'
+  )
     return true;
-  return e.code === 'ai-not-configured' || e.code === 'token-budget-exceeded' || e.code === 'provider-not-configured';
+  return (
+    e.code === 'ai-not-configured' ||
+    e.code === 'token-budget-exceeded' ||
+    e.code === 'provider-not-configured'
+  );
 }
 
 /**
@@ -139,7 +148,11 @@ export async function runBulkDescribe(items: BulkItem[], deps: BulkDeps): Promis
         try {
           const res = await deps.ai.analyze(
             ready.map((r) => r.input),
-            { ...(deps.provider ? { provider: deps.provider } : {}), refresh: !!deps.refresh, ...(signal ? { signal } : {}) },
+            {
+              ...(deps.provider ? { provider: deps.provider } : {}),
+              refresh: !!deps.refresh,
+              ...(signal ? { signal } : {}),
+            },
           );
           const records = recordsFrom(res);
           await deps.save(records);

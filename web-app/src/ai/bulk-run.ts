@@ -4,14 +4,25 @@ import { type LibraryIndex, STATUS } from '../state/library-index';
 import { aiProviderChoice } from './ai-prefs';
 import { type AiServices, getAiServices } from './ai-services';
 import { describedHashes, getRecord, saveRecords } from './ai-store';
-import { type BulkFailure, type BulkItem, type BulkProgress, isFinished, runBulkDescribe } from './bulk-describe';
+import {
+  type BulkFailure,
+  type BulkItem,
+  type BulkProgress,
+  isFinished,
+  runBulkDescribe,
+} from './bulk-describe';
 import { type BulkRun, bulkRuns } from './bulk-registry';
 import { sampleInputFor } from './sample-input';
 
 /** The parts of the AppStore a bulk run needs (so tests can pass a bare db + index). */
 export type LibraryRef = { db: SampleMindDb; index: LibraryIndex };
 
-export type GatheredItems = { items: BulkItem[]; skipped: number; notReady: BulkFailure[]; fileCount: number };
+export type GatheredItems = {
+  items: BulkItem[];
+  skipped: number;
+  notReady: BulkFailure[];
+  fileCount: number;
+};
 
 /**
  * The sounds behind a selection of files: one item per content hash (duplicates are described

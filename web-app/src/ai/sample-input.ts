@@ -1,12 +1,18 @@
-import { ANALYSER_VERSION, type AiSampleInput, type AnalysisResult, toAiSampleInput } from '@samplemind/contract';
+import {
+  type AiSampleInput,
+  ANALYSER_VERSION,
+  type AnalysisResult,
+  toAiSampleInput,
+} from '@samplemind/contract';
 import type { SampleMindDb } from '../db/database';
-import { STATUS } from '../state/library-index';
 import type { LibraryIndex } from '../state/library-index';
+import { STATUS } from '../state/library-index';
 
 /** The stored analysis of a sound: the current analyser's, else what an older version stored. */
 export async function loadAnalysis(db: SampleMindDb, hash: string): Promise<AnalysisResult | undefined> {
   return (
-    (await db.samples.get([hash, ANALYSER_VERSION])) ?? (await db.samples.where('contentHash').equals(hash).last())
+    (await db.samples.get([hash, ANALYSER_VERSION])) ??
+    (await db.samples.where('contentHash').equals(hash).last())
   );
 }
 

@@ -205,8 +205,8 @@ export function AccountSection() {
     <section data-testid="settings-account">
       <h3>Server and account</h3>
       <p className="muted small-text">
-        Your audio never leaves this device. A server lets you sign in, sync, and use AI descriptions (only the
-        analysis numbers and file names are sent).
+        Your audio never leaves this device. A server lets you sign in, sync, and use AI descriptions (only
+        the analysis numbers and file names are sent).
       </p>
       <ServerForm />
       {state.serverUrl && !state.session && (

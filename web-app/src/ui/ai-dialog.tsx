@@ -33,7 +33,13 @@ export function AiDialog({
     <dialog ref={ref} className="ai-dialog" aria-label={title} data-testid={testId}>
       <header className="ai-dialog-head">
         <h2>{title}</h2>
-        <button type="button" className="icon" aria-label="Close" data-testid="dialog-close" onClick={onClose}>
+        <button
+          type="button"
+          className="icon"
+          aria-label="Close"
+          data-testid="dialog-close"
+          onClick={onClose}
+        >
           ×
         </button>
       </header>

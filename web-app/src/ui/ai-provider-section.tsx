@@ -1,7 +1,7 @@
 import type { AiProvidersResponse } from '@samplemind/contract';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useAccount } from '../account/use-account';
-import { describeAiError, NO_PROVIDER_MESSAGE, aiBlocker } from '../ai/ai-messages';
+import { aiBlocker, describeAiError, NO_PROVIDER_MESSAGE } from '../ai/ai-messages';
 import { type AiProviderChoice, aiProviderChoice } from '../ai/ai-prefs';
 import { getAiServices } from '../ai/ai-services';
 import { fmtNum } from './format';
@@ -9,7 +9,11 @@ import { fmtNum } from './format';
 function since(iso: string | null): string {
   if (!iso) return '';
   const sec = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
-  return sec < 90 ? `${Math.round(sec)} s ago` : sec < 5400 ? `${Math.round(sec / 60)} min ago` : `${Math.round(sec / 3600)} h ago`;
+  return sec < 90
+    ? `${Math.round(sec)} s ago`
+    : sec < 5400
+      ? `${Math.round(sec / 60)} min ago`
+      : `${Math.round(sec / 3600)} h ago`;
 }
 
 /** Which AI provider to ask first: the server's list with models and last health, or "automatic". */
@@ -47,7 +51,11 @@ export function AiProviderSection() {
   return (
     <section data-testid="settings-ai">
       <h3>AI descriptions</h3>
-      {blocker && state.loaded && <p className="muted" data-testid="settings-ai-blocked">{blocker}</p>}
+      {blocker && state.loaded && (
+        <p className="muted" data-testid="settings-ai-blocked">
+          {blocker}
+        </p>
+      )}
       {signedIn && (
         <>
           <div className="row">
@@ -66,12 +74,20 @@ export function AiProviderSection() {
               ))}
               {missing && <option value={choice}>{choice} (not configured on this server)</option>}
             </select>
-            <button type="button" className="small" disabled={loading} onClick={() => void load()} data-testid="ai-providers-reload">
+            <button
+              type="button"
+              className="small"
+              disabled={loading}
+              onClick={() => void load()}
+              data-testid="ai-providers-reload"
+            >
               {loading ? 'Checking…' : 'Refresh'}
             </button>
           </div>
           {missing && (
-            <p className="warn-text">This server has no {choice} provider; pick another one or “Automatic”.</p>
+            <p className="warn-text">
+              This server has no {choice} provider; pick another one or “Automatic”.
+            </p>
           )}
           {error && (
             <p className="error-text" role="alert" data-testid="ai-providers-error">
@@ -95,7 +111,8 @@ export function AiProviderSection() {
                     {p.health.status === 'unknown' && 'not used yet'}
                     {p.health.status === 'ok' &&
                       `ok ${since(p.health.lastSuccessAt)}${p.health.lastLatencyMs !== null ? ` · ${fmtNum(p.health.lastLatencyMs / 1000)} s` : ''}`}
-                    {p.health.status === 'error' && `failed ${since(p.health.lastErrorAt)}: ${p.health.lastError ?? ''}`}
+                    {p.health.status === 'error' &&
+                      `failed ${since(p.health.lastErrorAt)}: ${p.health.lastError ?? ''}`}
                   </span>
                 </li>
               ))}
