@@ -39,8 +39,11 @@ beforeEach(() => {
 });
 
 /** Later tests fail fast, naming the missing edits, instead of timing out on absent elements. */
-function requireIntegration() {
-  if (missing === null) throw new Error('the integration check (first test) did not run');
+async function requireIntegration() {
+  if (missing === null) {
+    await app.select('Big Kick.wav');
+    missing = await ai.missingIntegration();
+  }
   if (missing.length) throw new Error(`AI integration missing: ${missing.join('; ')}`);
 }
 
@@ -63,16 +66,16 @@ describe('AI in the app', () => {
   });
 
   it('says plainly that AI needs a server, before anything is set up', async () => {
-    requireIntegration();
+    await requireIntegration();
     await app.select('Big Kick.wav');
     expect(await ai.hint()).toContain('Connect a SampleMind server in Settings to use AI');
     expect(await ai.describeButton().isDisabled()).toBe(true);
   });
 
   it('connects, signs up, lists the providers, and refuses a wrong password plainly', async () => {
-    requireIntegration();
+    await requireIntegration();
     await ai.openSettings();
-    await ai.connect('127.0.0.1:1');
+    await ai.submitConnect('127.0.0.1:1');
     // Nothing listens there: the address is not accepted.
     await ai.settingsError().waitFor();
     expect(await ai.settingsError().textContent()).toMatch(/Can't reach/);
@@ -91,7 +94,7 @@ describe('AI in the app', () => {
   });
 
   it('describes a sample with the text streaming in, applies a suggested tag, and keeps it all offline', async () => {
-    requireIntegration();
+    await requireIntegration();
     const { page, context } = s;
     server.stub!.setDefault('openai', { chunkDelayMs: 30 });
     await app.select('Big Kick.wav');
@@ -141,7 +144,7 @@ describe('AI in the app', () => {
   });
 
   it('describes a selection in batches with progress, lists failures, cancels, and adds the tags', async () => {
-    requireIntegration();
+    await requireIntegration();
     const others = ['Closed Hat.wav', 'Pluck A3.wav', 'Groove 120.wav'];
     await app.select('Big Kick.wav');
     for (const name of others) await app.select(name, ['Control']);
@@ -191,7 +194,7 @@ describe('AI in the app', () => {
   });
 
   it('after signing out, says so and still shows the stored description', async () => {
-    requireIntegration();
+    await requireIntegration();
     await ai.openSettings();
     await ai.signOut();
     await ai.closeSettings();

@@ -49,9 +49,14 @@ export class AiPage {
     await this.t('settings-dialog').waitFor({ state: 'detached' });
   }
 
-  async connect(url: string): Promise<void> {
+  /** Types a server address and presses Connect, without waiting for the outcome. */
+  async submitConnect(url: string): Promise<void> {
     await this.t('settings-server-url').fill(url);
     await this.t('settings-server-connect').click();
+  }
+
+  async connect(url: string): Promise<void> {
+    await this.submitConnect(url);
     await this.t('settings-server').waitFor();
   }
 
