@@ -166,6 +166,21 @@ for (const variant of VARIANTS.filter((v) => !v.skip)) {
         });
         expect(refresh.statusCode).toBe(401);
       });
+
+      it('logs out with no body at all; an empty JSON body is refused plainly', async () => {
+        const u = await newUser(app);
+        const out = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: u.headers });
+        expect(out.statusCode).toBe(204);
+        expect((await get(app, u, '/api/v1/auth/me')).statusCode).toBe(401);
+        const v = await newUser(app);
+        const empty = await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/logout',
+          headers: { ...v.headers, 'content-type': 'application/json' },
+        });
+        expect(empty.statusCode).toBe(400);
+        expect(empty.json().message).toMatch(/Body cannot be empty/);
+      });
     });
   });
 }

@@ -1,10 +1,10 @@
-import { generateText, type ModelMessage, streamText } from 'ai';
+import { streamText } from 'ai';
 import type { AiProviderConfig } from './config';
 import type { AiSampleAnalysis } from './contract';
 import { parseModelOutput } from './parse-output';
 import { type NormalisedSample, renderUserPrompt, repairPrompt, SYSTEM_PROMPT } from './prompt';
 import { MalformedOutput, ProviderTimeout } from './provider-errors';
-import { jsonText, type ModelHandle } from './providers';
+import { jsonText, type ModelHandle, type V3CallOptions, type V3Model } from './providers';
 import type { Semaphore } from './semaphore';
 
 export type Tokens = { input: number; output: number };
@@ -41,7 +41,7 @@ export class CallFailed extends Error {
  */
 export async function callProvider(o: CallOptions): Promise<CallResult> {
   const tokens: Tokens = { input: 0, output: 0 };
-  const messages: ModelMessage[] = [{ role: 'user', content: renderUserPrompt(o.samples) }];
+  const messages: TextMessage[] = [{ role: 'user', content: renderUserPrompt(o.samples) }];
   const maxOutputTokens = Math.min(
     32_000,
     200 + o.maxOutputTokensPerSample * o.samples.length + o.handle.reasoningAllowance,
@@ -62,32 +62,25 @@ export async function callProvider(o: CallOptions): Promise<CallResult> {
         ...providerOptions,
       };
       if (o.onDelta) return streamOnce(base, o.samples.length, o.onDelta, tokens);
-      const r = await generateText(base);
-      add(tokens, r.usage);
-      return r.text;
+      return generateOnce(o.handle, maxOutputTokens, messages, signal, tokens);
     });
     const first = parseModelOutput(text, o.samples.length);
     if (first.ok) return { items: first.items, tokens };
 
     // One repair round: show the model its answer and what is wrong with it.
-    const repaired = await withDeadline(o.provider.timeoutMs, o.signal, async (signal) => {
-      const r = await generateText({
-        model: o.handle.model,
-        system: SYSTEM_PROMPT,
-        messages: [
+    const repaired = await withDeadline(o.provider.timeoutMs, o.signal, (signal) =>
+      generateOnce(
+        o.handle,
+        maxOutputTokens,
+        [
           ...messages,
           { role: 'assistant', content: text },
           { role: 'user', content: repairPrompt(first.problem) },
         ],
-        maxOutputTokens,
-        maxRetries: 0,
-        abortSignal: signal,
-        ...(o.handle.jsonMode ? { output: jsonText } : {}),
-        ...providerOptions,
-      });
-      add(tokens, r.usage);
-      return r.text;
-    });
+        signal,
+        tokens,
+      ),
+    );
     const second = parseModelOutput(repaired, o.samples.length);
     if (second.ok) return { items: second.items, tokens };
     throw new MalformedOutput(second.problem);
@@ -123,6 +116,48 @@ async function streamOnce(
     }
   }
   return text;
+}
+
+type TextMessage = { role: 'user' | 'assistant'; content: string };
+const USER_AGENT = { 'user-agent': 'ai/6' };
+
+/**
+ * One non-streamed call straight to the provider model. generateText costs about as much CPU as
+ * the HTTP exchange itself (it re-validates the prompt against the SDK's recursive zod schema on
+ * every call, plus telemetry, step and retry plumbing); none of that is needed for one text-only
+ * turn with retries off, and the provider model still builds the request, checks the response
+ * against its own schema and throws the same APICallErrors.
+ */
+async function generateOnce(
+  handle: ModelHandle,
+  maxOutputTokens: number,
+  messages: readonly TextMessage[],
+  abortSignal: AbortSignal,
+  tokens: Tokens,
+): Promise<string> {
+  const prompt: V3CallOptions['prompt'] = [{ role: 'system', content: SYSTEM_PROMPT }];
+  for (const m of messages) prompt.push({ role: m.role, content: [{ type: 'text', text: m.content }] });
+  const model: V3Model = handle.model;
+  const r = await model.doGenerate({
+    prompt,
+    maxOutputTokens,
+    abortSignal,
+    headers: USER_AGENT,
+    ...(handle.jsonMode ? { responseFormat: { type: 'json' } } : {}),
+    ...(handle.providerOptions ? { providerOptions: handle.providerOptions } : {}),
+  });
+  if (r.warnings.length > 0) reportWarnings(model, r.warnings);
+  tokens.input += r.usage.inputTokens.total ?? 0;
+  tokens.output += r.usage.outputTokens.total ?? 0;
+  let text = '';
+  for (const part of r.content) if (part.type === 'text') text += part.text;
+  return text;
+}
+
+/** What generateText would do with the provider's warnings: hand them to the app's logger. */
+function reportWarnings(model: V3Model, warnings: unknown[]) {
+  const logger = (globalThis as { AI_SDK_LOG_WARNINGS?: unknown }).AI_SDK_LOG_WARNINGS;
+  if (typeof logger === 'function') logger({ warnings, provider: model.provider, model: model.modelId });
 }
 
 function add(t: Tokens, usage: { inputTokens?: number; outputTokens?: number } | undefined) {

@@ -6,6 +6,9 @@ import { createOllama } from 'ollama-ai-provider-v2';
 import type { AiProviderConfig } from './config';
 
 type ProviderOptions = NonNullable<Parameters<typeof generateText>[0]['providerOptions']>;
+/** The provider-level model every SDK here returns (called directly for non-streamed answers). */
+export type V3Model = Extract<LanguageModel, { specificationVersion: 'v3' }>;
+export type V3CallOptions = Parameters<V3Model['doGenerate']>[0];
 
 /** OpenAI reasoning families (o1, o3, o4-mini, gpt-5…; not the gpt-5 chat variants). */
 const OPENAI_REASONING = /^(o\d|gpt-5(?!.*chat))/;
@@ -14,7 +17,7 @@ const GEMINI_FLASH_25 = /^(models\/)?gemini-2\.5-flash/;
 const GEMINI_THINKING = /^(models\/)?gemini-(2\.5|3)/;
 
 export type ModelHandle = {
-  model: LanguageModel;
+  model: V3Model;
   /** Provider options for every call (reasoning kept short: descriptions need no deep thought). */
   providerOptions?: ProviderOptions;
   /** Extra output tokens for a model that spends them on reasoning before it answers. */

@@ -144,7 +144,8 @@ export default async function authRoutes(fastify: FastifyInstance) {
         tags: ['auth'],
         summary: "Revoke the caller's session (and the given refresh token's, if it is theirs)",
         security: [{ bearerAuth: [] }],
-        body: logoutRequestSchema.optional(),
+        // nullish: a bodiless POST (no content) arrives as null, not undefined.
+        body: logoutRequestSchema.nullish(),
         response: { 204: z.null().describe('logged out'), ...errors },
       },
     },

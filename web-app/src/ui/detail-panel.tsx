@@ -4,6 +4,7 @@ import { camelotOfCode, KEY_COUNT, keyLabel, keyOfCode } from '../query/keys';
 import { editFiles } from '../state/library-actions';
 import { EDITED, STATUS, STATUS_CODES } from '../state/library-index';
 import { togglePlay } from './actions';
+import { AiDescribePanel } from './ai-describe-panel';
 import { fmtBpm, fmtDuration, fmtNum, fmtPct, midiName } from './format';
 import { usePlayer, useStore } from './use-store';
 import { Waveform } from './waveform-view';
@@ -258,6 +259,7 @@ export function DetailPanel() {
           ))}
         </p>
       )}
+      <AiDescribePanel fileId={id} sample={sample} />
       {dups.length > 0 && (
         <div className="dups">
           <h3>Identical files ({dups.length})</h3>

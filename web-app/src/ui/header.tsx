@@ -4,6 +4,7 @@ import { itemsFromFiles } from '../import/sources';
 import type { AppStore } from '../state/app-store';
 import { fmtEta } from './format';
 import { LibraryMenu } from './library-menu';
+import { SettingsButton } from './settings-panel';
 import { useStore } from './use-store';
 
 export async function importFiles(store: AppStore, files: File[]) {
@@ -180,6 +181,7 @@ export function Header() {
         />
       </div>
       <ImportProgressBar />
+      <SettingsButton />
       <LibraryMenu />
     </header>
   );

@@ -10,6 +10,7 @@ import {
   removeTag,
   setFavourite,
 } from '../state/library-actions';
+import { AiBulkDescribeButton } from './ai-bulk-describe';
 import { useStore } from './use-store';
 
 /** Counts, and everything that acts on the selection (or the focused row). */
@@ -195,6 +196,7 @@ export function SelectionBar() {
         >
           Re-analyse
         </button>
+        <AiBulkDescribeButton />
         <button
           type="button"
           disabled={!has}
