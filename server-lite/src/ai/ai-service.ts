@@ -1,16 +1,16 @@
 import type { AiConfig, AiProviderConfig } from './config';
-import {
-  type AiAnalyzeItem,
-  type AiAnalyzeResponse,
-  type AiProviderId,
-  type AiProvidersResponse,
-  type AiSampleAnalysis,
-  type AiSampleInput,
-  aiSampleAnalysisSchema,
+import type {
+  AiAnalyzeItem,
+  AiAnalyzeResponse,
+  AiProviderId,
+  AiProvidersResponse,
+  AiSampleAnalysis,
+  AiSampleInput,
 } from './contract';
 import { UserLimits } from './limits';
 import type { AiMetrics } from './metrics';
-import { cacheKey, type NormalisedSample, normaliseSample } from './prompt';
+import { analysisSchema } from './parse-output';
+import { cacheKey, canonicalJson, type NormalisedSample, normaliseSample } from './prompt';
 import { CallFailed, callProvider, type Tokens } from './provider-call';
 import { failureDetail, type ProviderFailure, toProviderFailure } from './provider-errors';
 import { createModel, type ModelHandle } from './providers';
@@ -170,9 +170,7 @@ export class AiService {
             })
         : undefined;
       // Streams are not shared: a joiner would miss the deltas already sent.
-      const flightKey = emit
-        ? undefined
-        : `${order.join(',')}|${misses.map((m) => cacheKey('', '', m)).join('|')}`;
+      const flightKey = emit ? undefined : `${order.join(',')}|${misses.map(canonicalJson).join('|')}`;
       const run = () => this.serve(misses, order, input, onDelta, (f) => fallbacks.push(f));
       const shared = flightKey === undefined ? undefined : this.inFlight.get(flightKey);
       if (shared) {
@@ -360,7 +358,7 @@ function decodeEntry(raw: string | null): CachedEntry | undefined {
   try {
     const v = JSON.parse(raw) as CachedEntry;
     // A shared cache is still input: a damaged or foreign entry reads as a miss.
-    const analysis = aiSampleAnalysisSchema.safeParse(v.analysis);
+    const analysis = analysisSchema.safeParse(v.analysis);
     if (!analysis.success || typeof v.provider !== 'string' || typeof v.model !== 'string') return undefined;
     return { analysis: analysis.data, provider: v.provider, model: v.model };
   } catch {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   AI_GENRES,
   AI_MOODS,
@@ -9,6 +10,12 @@ import {
   aiSampleAnalysisSchema,
 } from './contract';
 import { refOf } from './prompt';
+
+/**
+ * The contract's item schema compiled once (zod's generated fast path; invalid input falls back to
+ * the runtime parser, so issues read the same). Every answer and every cache read goes through it.
+ */
+export const analysisSchema = z.compile(aiSampleAnalysisSchema);
 
 export type ParseOutcome = { ok: true; items: AiSampleAnalysis[] } | { ok: false; problem: string };
 
@@ -224,7 +231,7 @@ function normaliseItem(raw: unknown): AiSampleAnalysis | string {
       .slice(0, 4)
       .map((s) => clip(s, 300)),
   };
-  const checked = aiSampleAnalysisSchema.safeParse(item);
+  const checked = analysisSchema.safeParse(item);
   return checked.success ? checked.data : `invalid item (${checked.error.issues[0]?.message ?? 'schema'})`;
 }
 

@@ -89,11 +89,25 @@ export function normaliseSample(s: AiSampleInput): NormalisedSample {
 
 /** Cache key of one sample's answer from one provider/model. */
 export function cacheKey(provider: string, model: string, sample: NormalisedSample): string {
-  // The normalised object is built with a fixed key order, so JSON.stringify is canonical.
   const digest = createHash('sha256')
-    .update(`${provider}\n${model}\n${PROMPT_VERSION}\n${JSON.stringify(sample)}`)
+    .update(`${provider}\n${model}\n${PROMPT_VERSION}\n${canonicalJson(sample)}`)
     .digest('base64url');
   return `ai:v1:${digest}`;
+}
+
+const canonical = new WeakMap<NormalisedSample, string>();
+
+/**
+ * The sample as canonical JSON (the normalised object is built with a fixed key order), made once
+ * per sample: a request looks it up under every provider's key and in the in-flight table.
+ */
+export function canonicalJson(sample: NormalisedSample): string {
+  let json = canonical.get(sample);
+  if (json === undefined) {
+    json = JSON.stringify(sample);
+    canonical.set(sample, json);
+  }
+  return json;
 }
 
 export const SYSTEM_PROMPT = `You are SampleMind's sound librarian. A music producer's sample was measured by an audio analyser; you get the numbers and the file name, never the audio. For each sample, write what a producer needs to find and use it.

@@ -46,23 +46,22 @@ export async function callProvider(o: CallOptions): Promise<CallResult> {
     32_000,
     200 + o.maxOutputTokensPerSample * o.samples.length + o.handle.reasoningAllowance,
   );
-  const providerOptions = o.handle.providerOptions ? { providerOptions: o.handle.providerOptions } : {};
   let release: (() => void) | undefined;
   try {
     const text = await withDeadline(o.provider.timeoutMs, o.signal, async (signal) => {
       release = await o.slots.acquire(signal);
-      const base = {
-        model: o.handle.model,
+      if (!o.onDelta) return generateOnce(o.handle, maxOutputTokens, messages, signal, tokens);
+      const args = {
+        model: o.handle.streamModel,
         system: SYSTEM_PROMPT,
         messages,
         maxOutputTokens,
         maxRetries: 0,
         abortSignal: signal,
         ...(o.handle.jsonMode ? { output: jsonText } : {}),
-        ...providerOptions,
+        ...(o.handle.providerOptions ? { providerOptions: o.handle.providerOptions } : {}),
       };
-      if (o.onDelta) return streamOnce(base, o.samples.length, o.onDelta, tokens);
-      return generateOnce(o.handle, maxOutputTokens, messages, signal, tokens);
+      return streamOnce(args, o.samples.length, o.onDelta, tokens);
     });
     const first = parseModelOutput(text, o.samples.length);
     if (first.ok) return { items: first.items, tokens };
