@@ -1,4 +1,10 @@
-import { ANALYSER_VERSION, type AnalysisResult, camelotOf, type Key } from '@samplemind/contract';
+import {
+  ANALYSER_VERSION,
+  type AnalysisResult,
+  camelotOf,
+  type Key,
+  type TypeCall,
+} from '@samplemind/contract';
 import { xxhash128 } from 'hash-wasm';
 import { classifyType } from './analysis/classify';
 import { analyseEnvelope } from './analysis/envelope';
@@ -6,7 +12,6 @@ import { featureVector } from './analysis/features';
 import { analyseKey } from './analysis/key';
 import { createLevelMeter } from './analysis/levels';
 import { detectLoop } from './analysis/loop';
-import type { Measured } from './analysis/measured';
 import { analysePitch } from './analysis/pitch';
 import { analyseSpectral } from './analysis/spectral';
 import { analyseTempo } from './analysis/tempo';
@@ -137,8 +142,6 @@ export async function analyse(
     ? reconcileTempo(rawTempo, claimed, warnings)
     : { ...rawTempo, bpm: null, beats: null, bars: null, beatsPerBar: null };
   await checkpoint();
-  const rawKey = analyseKey(ctx);
-  await checkpoint();
   // A root note belongs to one-shots; an uncertain loop call keeps it in case it is one.
   const pitch =
     loop.isLoop && loop.confidence >= 0.7
@@ -147,14 +150,26 @@ export async function analyse(
   await checkpoint();
   const envelope = analyseEnvelope(ctx);
   const spectral = analyseSpectral(ctx);
-  const measured: Measured = { levels, loop, tempo, key: rawKey, pitch, envelope, spectral };
-  const type = classifyType(ctx, measured);
+  const base = { levels, loop, tempo, pitch, envelope, spectral };
+  let rawKey: Key;
+  let type: TypeCall;
+  if (loop.isLoop) {
+    // Loops: the key finder's confidence is one of the drum-loop / music-loop cues.
+    rawKey = analyseKey(ctx);
+    type = classifyType(ctx, { ...base, key: rawKey });
+  } else {
+    // One-shot classification does not use the key, and unpitched hits get none: classify first
+    // and skip the tonal analysis, the costliest stage left, for drums.
+    type = classifyType(ctx, { ...base, key: NO_KEY });
+    rawKey = DRUM_TYPES.has(type.label) ? NO_KEY : analyseKey(ctx);
+  }
+  await checkpoint();
   // A key means nothing for unpitched drums; keep the tonal reading for everything else.
   const key =
     DRUM_TYPES.has(type.label) || levels.isSilent
       ? NO_KEY
       : reconcileKey(withCamelot(rawKey), claimed, warnings);
-  const features = featureVector(ctx, { ...measured, key });
+  const features = featureVector(ctx, { ...base, key });
   await checkpoint();
 
   return {

@@ -1,4 +1,9 @@
-import { FEATURE_ASPECT_INDICES, FEATURE_LAYOUT, FEATURE_VECTOR_LENGTH } from '@samplemind/contract';
+import {
+  FEATURE_ASPECT_INDICES,
+  FEATURE_LAYOUT,
+  FEATURE_VECTOR_LENGTH,
+  PITCH_CLASSES,
+} from '@samplemind/contract';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../context';
 import { concat, hat, kick, RATE, scaled, silence, tone, whiteNoise } from './descriptor-test-signals';
@@ -16,7 +21,11 @@ function features(x: Float32Array, midiNote: number | null = null): number[] {
     levels: meter.finish(),
     loop: { isLoop: false, confidence: 1 },
     tempo: { bpm: null, confidence: 0, beats: null, bars: null, beatsPerBar: null, candidates: [] },
-    key: { tonic: null, scale: null, camelot: null, confidence: 0 },
+    // As analyse() does: a pitched note has tonal content (a key reading), a drum has none.
+    key:
+      midiNote === null
+        ? { tonic: null, scale: null, camelot: null, confidence: 0 }
+        : { tonic: PITCH_CLASSES[midiNote % 12], scale: 'major', camelot: null, confidence: 0.5 },
     pitch: {
       midiNote,
       cents: midiNote === null ? null : 0,
@@ -119,5 +128,7 @@ describe('featureVector', () => {
       FEATURE_LAYOUT.flatMap((d, i) => (d.name.startsWith('chroma') ? [v[i]] : []));
     expect(chroma(c)[0]).toBe(1); // C is the strongest pitch class of a C note
     expect(chroma(fSharp)[6]).toBe(1);
+    // Without tonal content (no key reading) there is no pitch-class profile.
+    expect(chroma(features(tone(261.63, { hold: 1 }), null)).every((x) => x === 0)).toBe(true);
   });
 });

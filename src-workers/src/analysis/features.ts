@@ -72,8 +72,9 @@ function timbre(ctx: AnalysisContext, m: Measured, v: Record<string, number>) {
 }
 
 function pitch(ctx: AnalysisContext, m: Measured, v: Record<string, number>) {
-  if (!m.levels.isSilent) {
-    // Pitch-class profile of the tonal part (drums are filtered out by the key module's chroma).
+  // Pitch-class profile of the tonal part; none where the key finder found no tonal content
+  // (unpitched drums skip it altogether, see analyse.ts).
+  if (!m.levels.isSilent && m.key.tonic !== null) {
     const c = chromaAnalysis(ctx);
     const profile = new Float64Array(12);
     for (let f = 0; f < c.frames; f++) for (let p = 0; p < 12; p++) profile[p] += c.chroma[f * 12 + p];
