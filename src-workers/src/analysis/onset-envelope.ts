@@ -188,8 +188,23 @@ function bandFlatness(m: Float32Array, from: number, to: number): { flatness: nu
   if (energy <= 0) return { flatness: 0, energy: 0 };
   // A floor far below the band's peak keeps empty bins (band-limited files) from reading as -inf.
   const floor = peak * 1e-12;
+  // One log per 8 bins (a running product) instead of one per bin: logs dominated this loop.
+  // Eight factors of at least 1e-12 of the peak cannot underflow a double.
   let logSum = 0;
-  for (let k = from; k < to; k++) logSum += Math.log(m[k] * m[k] + floor);
+  let k = from;
+  for (; k + 8 <= to; k += 8) {
+    logSum += Math.log(
+      (m[k] * m[k] + floor) *
+        (m[k + 1] * m[k + 1] + floor) *
+        (m[k + 2] * m[k + 2] + floor) *
+        (m[k + 3] * m[k + 3] + floor) *
+        (m[k + 4] * m[k + 4] + floor) *
+        (m[k + 5] * m[k + 5] + floor) *
+        (m[k + 6] * m[k + 6] + floor) *
+        (m[k + 7] * m[k + 7] + floor),
+    );
+  }
+  for (; k < to; k++) logSum += Math.log(m[k] * m[k] + floor);
   const n = to - from;
   return { flatness: Math.exp(logSum / n) / (energy / n), energy };
 }
