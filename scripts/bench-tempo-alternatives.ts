@@ -16,11 +16,8 @@ const outDir = join(root, '.bench');
 mkdirSync(outDir, { recursive: true });
 const limit = Number(process.env.LIMIT ?? Infinity);
 
-const rows = readFileSync(join(corpus, 'labels.csv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => l.split(','));
+const labelLines = readFileSync(join(corpus, 'labels.csv'), 'utf8').trim().split('\n');
+const rows = labelLines.slice(1).map((l) => l.split(','));
 const paths = rows
   .filter((r) => r[4] !== '' && r[3] === '1' && !r[0].startsWith('edge/'))
   .map((r) => r[0])
@@ -84,6 +81,12 @@ const methods: Method[] = [
   },
 ];
 
+// Score against just the files measured, so a LIMIT run reports accuracy over those files.
+const measuredLabels = join(outDir, 'tempo-alternatives-labels.csv');
+const chosen = new Set(paths);
+const kept = labelLines.slice(1).filter((l) => chosen.has(l.split(',')[0]));
+writeFileSync(measuredLabels, `${[labelLines[0], ...kept].join('\n')}\n`);
+
 const signals = new Map<number, Float32Array[]>();
 for (const rate of new Set(methods.map((m) => m.rate)))
   signals.set(rate, await Promise.all(paths.map((p) => decodeMono(p, rate))));
@@ -98,7 +101,8 @@ for (const m of methods) {
   const file = join(outDir, `tempo-${m.name.replace(/\W+/g, '-')}.jsonl`);
   writeFileSync(file, `${lines.join('\n')}\n`);
   const score = JSON.parse(
-    spawnSync(process.execPath, [scorer, file, '--json'], { encoding: 'utf8' }).stdout,
+    spawnSync(process.execPath, [scorer, file, '--json', '--labels', measuredLabels], { encoding: 'utf8' })
+      .stdout,
   );
   results.push({
     method: m.name,
