@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { camelotOf, midiNoteName } from '@samplemind/contract';
+import { AI_PROMPT_VERSION } from '@samplemind/contract/ai-version';
 import { AI_CHARACTER_TAGS, AI_GENRES, AI_MOODS, AI_SOURCE_TAGS, type AiSampleInput } from './contract';
 
 /** Bump whenever the prompt or the parsing changes what a model would answer: it is part of the cache key. */
-export const PROMPT_VERSION = 'sm-ai-1';
+/** The shared prompt version (contract/src/api/ai-version.ts). */
+export const PROMPT_VERSION = AI_PROMPT_VERSION;
 
 /**
  * The input after rounding to the precision a model can use. Rounding is what makes two analyses

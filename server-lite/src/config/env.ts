@@ -73,10 +73,7 @@ const envSchema = z.object({
   SESSION_LOCAL_CACHE_MS: int(2000),
   METRICS_ENABLED: flag(true),
   DOCS_ENABLED: flag(true),
-  // Provider keys for the AI proxy (next issue); validated here so a typo fails at start.
-  OPENAI_API_KEY: z.string().min(10).optional(),
-  ANTHROPIC_API_KEY: z.string().min(10).optional(),
-  GEMINI_API_KEY: z.string().min(10).optional(),
+  // AI provider settings are validated by loadAiConfig (src/ai/config.ts), folded in below.
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,12 +1,10 @@
 import type { AiAnalyzeResponse, AiProviderId, AiSampleAnalysis } from '@samplemind/contract';
 import { Dexie, type Table } from 'dexie';
 
-/**
- * The server's prompt version (server-lite/src/ai/prompt.ts PROMPT_VERSION). The answer does not
- * carry it and the contract does not export it yet, so it is mirrored here: bump both together.
- * A new prompt version makes older descriptions "outdated" (still shown, offered for redo).
- */
-export const AI_PROMPT_VERSION = 'sm-ai-1';
+// The prompt version is shared with the server (contract/src/api/ai-version.ts).
+export { AI_PROMPT_VERSION } from '@samplemind/contract/ai-version';
+
+import { AI_PROMPT_VERSION } from '@samplemind/contract/ai-version';
 
 /** One AI description, per sound (content hash) and prompt version. Duplicated files share it. */
 export type AiRecord = {
