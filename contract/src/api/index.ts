@@ -6,3 +6,4 @@ export * from './files';
 export * from './health';
 export * from './similar';
 export * from './sync';
+export * from './sync-summary';

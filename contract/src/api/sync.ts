@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { analysisResultSchema } from '../analysis';
+import { analysisResultSchema, audioFormatSchema, sampleTypeSchema } from '../analysis';
+import { pitchClassSchema, scaleSchema } from '../keys';
 import { entityIdSchema, sampleIdSchema } from './common';
 
 /**
@@ -36,9 +37,13 @@ export const sampleFieldValueSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('rating'), value: z.number().int().min(0).max(5).nullable() }),
   z.object({ field: z.literal('favorite'), value: z.boolean() }),
   z.object({ field: z.literal('notes'), value: z.string().max(10_000) }),
+  /** The user's corrections of the analysis; null = no correction (the analysis value shows). */
+  z.object({ field: z.literal('bpm'), value: z.number().positive().max(999).nullable() }),
+  z.object({ field: z.literal('key'), value: z.object({ tonic: pitchClassSchema, scale: scaleSchema }).nullable() }),
+  z.object({ field: z.literal('type'), value: sampleTypeSchema.nullable() }),
 ]);
 export type SampleFieldValue = z.infer<typeof sampleFieldValueSchema>;
-export const SAMPLE_LWW_FIELDS = ['name', 'path', 'rating', 'favorite', 'notes'] as const;
+export const SAMPLE_LWW_FIELDS = ['name', 'path', 'rating', 'favorite', 'notes', 'bpm', 'key', 'type'] as const;
 
 /** Arguments of each mutation, by name. */
 export const mutationArgsSchemas = {
@@ -167,9 +172,49 @@ export const pullQuerySchema = z.object({
     .string()
     .regex(/^\d{1,16}$/)
     .default('0'),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+  /**
+   * full: each sample carries its whole `analysis` (at most 1000 entities per page).
+   * compact: each sample carries `summary` instead (what a device without the audio file needs to
+   * list, filter and find similar sounds), about 40x smaller; used for a device's initial sync.
+   */
+  view: z.enum(['full', 'compact']).default('full'),
 });
 export type PullQuery = z.infer<typeof pullQuerySchema>;
+
+/**
+ * The analysis of a sample as a device without its audio needs it (the compact pull view).
+ * `features` is the feature vector quantised to bytes: base64 of FEATURE_VECTOR_LENGTH uint8, each
+ * value = byte / 255 (every dimension is in [0, 1], see features.ts). No waveform: there is no audio
+ * to play on that device; the full analysis is one `view=full` pull away.
+ */
+export const syncSummarySchema = z.object({
+  analyserVersion: z.string(),
+  format: audioFormatSchema.pick({
+    container: true,
+    sampleRate: true,
+    channels: true,
+    bitDepth: true,
+    durationSec: true,
+  }),
+  isLoop: z.boolean(),
+  loopConfidence: z.number(),
+  bpm: z.number().nullable(),
+  bpmConfidence: z.number(),
+  beats: z.number().int().nullable(),
+  bars: z.number().nullable(),
+  tonic: pitchClassSchema.nullable(),
+  scale: scaleSchema.nullable(),
+  keyConfidence: z.number(),
+  midiNote: z.number().int().nullable(),
+  cents: z.number().nullable(),
+  type: sampleTypeSchema,
+  typeConfidence: z.number(),
+  lufs: z.number().nullable(),
+  samplePeakDb: z.number().nullable(),
+  features: z.string(),
+});
+export type SyncSummary = z.infer<typeof syncSummarySchema>;
 
 export const syncSampleSchema = z.object({
   id: sampleIdSchema,
@@ -183,8 +228,14 @@ export const syncSampleSchema = z.object({
   notes: z.string(),
   aiDescription: z.string().nullable(),
   aiModel: z.string().nullable(),
-  /** Null until some client sent sample.upsertAnalysis. */
-  analysis: analysisResultSchema.nullable(),
+  /** The user's corrections (null = none; show the analysis value). */
+  bpm: z.number().nullable(),
+  key: z.object({ tonic: pitchClassSchema, scale: scaleSchema }).nullable(),
+  type: sampleTypeSchema.nullable(),
+  /** view=full only. Null until some client sent sample.upsertAnalysis. */
+  analysis: analysisResultSchema.nullable().optional(),
+  /** view=compact only. Null until some client sent sample.upsertAnalysis. */
+  summary: syncSummarySchema.nullable().optional(),
   updatedAt: z.string(),
 });
 export type SyncSample = z.infer<typeof syncSampleSchema>;
