@@ -10,7 +10,7 @@
  * 2. Mix: 90 % repeats of (sample, provider) pairs already answered, 10 % new. Cached-call
  *    latency and the hit rate from the server's Prometheus counters.
  *
- * Flags: --cold N (80) --cold-rate R/s (20) --mix N (800) --rate R/s (50) --json-only
+ * Flags: --cold N (300) --cold-rate R/s (20) --mix N (800) --rate R/s (50) --json-only
  *        --warmup N (200 new calls, then the same 200 from cache) --warmup-rate R/s (100)
  *        --profile-server DIR (V8 CPU profile of the server process)
  */
@@ -101,7 +101,7 @@ function startRole(
 }
 
 async function client() {
-  const COLD = Number(opt('cold', '80'));
+  const COLD = Number(opt('cold', '300'));
   const COLD_RATE = Number(opt('cold-rate', '20'));
   const MIX = Number(opt('mix', '800'));
   const RATE = Number(opt('rate', '50'));

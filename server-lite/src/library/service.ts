@@ -2,7 +2,6 @@ import {
   type ListFilesQuery,
   listFilesResponseSchema,
   type Mutation,
-  type PullResponse,
   type PushResponse,
   type SampleFilters,
   type SimilarRequest,
@@ -14,14 +13,14 @@ import { VectorsUnavailable } from '../stores/types';
 import type { SampleDoc } from '../sync/model';
 import { reduceBatch } from '../sync/reduce';
 import { compileSerializer } from './serialize';
+import { collectionJson, pullBody, sampleJson } from './sync-json';
 import {
   decodeCursor,
   encodeCursor,
   isVisible,
+  type PullView,
   toDetail,
   toRow,
-  toSyncCollection,
-  toSyncSample,
 } from './views';
 
 type Log = { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -138,15 +137,26 @@ export class LibraryService {
     };
   }
 
-  async pull(userId: string, cursor: number, limit: number): Promise<PullResponse> {
-    const page = await this.stores.docs.pull(userId, cursor, limit);
-    return {
+  /**
+   * JSON text of a PullResponse (see docs/sync.md). The compact view takes each sample's text as
+   * the store keeps it, so a page of thousands costs no parsing and no serialising of analyses.
+   */
+  async pull(userId: string, cursor: number, limit: number, view: PullView): Promise<string> {
+    const { docs } = this.stores;
+    const page =
+      view === 'compact'
+        ? await docs.pullCompact(userId, cursor, limit)
+        : await docs.pull(userId, cursor, limit).then((p) => ({
+            ...p,
+            samples: p.samples.map((d) => sampleJson(d, 'full')),
+          }));
+    return pullBody({
       cursor: String(page.cursor),
       hasMore: page.hasMore,
-      samples: page.samples.map(toSyncSample),
-      collections: page.collections.map(toSyncCollection),
+      samples: page.samples,
+      collections: page.collections.map(collectionJson),
       clients: page.clients,
-    };
+    });
   }
 
   /** Nearest samples in the caller's library. Throws VectorsUnavailable (→ 503) when the index is down. */

@@ -1,10 +1,15 @@
-import type {
-  SampleDetail,
-  SampleFilters,
-  SampleSummary,
-  SortSpec,
-  SyncCollection,
-  SyncSample,
+import {
+  camelotOf,
+  type PitchClass,
+  type SampleDetail,
+  type SampleFilters,
+  type SampleSummary,
+  type SampleType,
+  type Scale,
+  type SortSpec,
+  type SyncCollection,
+  type SyncSample,
+  summaryFromAnalysis,
 } from '@samplemind/contract';
 import { type CollectionDoc, liveElements, type SampleDoc } from '../sync/model';
 
@@ -18,9 +23,32 @@ export function displayName(d: SampleDoc): string {
   return d.name.v ?? d.analysis.v?.claimed.title ?? d.id.slice(0, 12);
 }
 
+/**
+ * What lists, filters and the vector index show: the user's correction where there is one, else
+ * the analysis value (the same rule the apps follow).
+ */
+function effective(d: SampleDoc): {
+  type: SampleType | null;
+  bpm: number | null;
+  keyTonic: PitchClass | null;
+  keyScale: Scale | null;
+  camelot: string | null;
+} {
+  const a = d.analysis.v;
+  const key = d.key.v;
+  return {
+    type: d.type.v ?? a?.type.label ?? null,
+    bpm: d.bpm.v ?? a?.tempo.bpm ?? null,
+    keyTonic: key ? key.tonic : (a?.key.tonic ?? null),
+    keyScale: key ? key.scale : (a?.key.scale ?? null),
+    camelot: key ? camelotOf(key.tonic, key.scale) : (a?.key.camelot ?? null),
+  };
+}
+
 /** Only for visible samples (analysis present). */
 export function toSummary(d: SampleDoc): SampleSummary {
   const a = d.analysis.v!;
+  const e = effective(d);
   return {
     id: d.id,
     name: displayName(d),
@@ -28,11 +56,11 @@ export function toSummary(d: SampleDoc): SampleSummary {
     tags: liveElements(d.tags),
     rating: d.rating.v,
     favorite: d.favorite.v,
-    type: a.type.label,
-    bpm: a.tempo.bpm,
-    keyTonic: a.key.tonic,
-    keyScale: a.key.scale,
-    camelot: a.key.camelot,
+    type: e.type!,
+    bpm: e.bpm,
+    keyTonic: e.keyTonic,
+    keyScale: e.keyScale,
+    camelot: e.camelot,
     durationSec: a.format.durationSec,
     isLoop: a.loop.isLoop,
     lufs: a.levels.lufs,
@@ -53,7 +81,11 @@ export function toDetail(d: SampleDoc, collections: string[]): SampleDetail {
   };
 }
 
-export function toSyncSample(d: SampleDoc): SyncSample {
+export type PullView = 'full' | 'compact';
+
+/** A sample as pull returns it: `analysis` in the full view, `summary` (no waveform, bytes for features) in the compact one. */
+export function toSyncSample(d: SampleDoc, view: PullView = 'full'): SyncSample {
+  const a = d.analysis.v;
   return {
     id: d.id,
     deleted: d.deleted.v,
@@ -65,7 +97,10 @@ export function toSyncSample(d: SampleDoc): SyncSample {
     notes: d.notes.v,
     aiDescription: d.ai.v.description,
     aiModel: d.ai.v.model,
-    analysis: d.analysis.v,
+    bpm: d.bpm.v,
+    key: d.key.v,
+    type: d.type.v,
+    ...(view === 'full' ? { analysis: a } : { summary: a ? summaryFromAnalysis(a) : null }),
     updatedAt: iso(d.updatedAt),
   };
 }
@@ -106,15 +141,16 @@ export const NO_LUFS = -1000;
 
 export function toRow(d: SampleDoc): SampleRow {
   const a = d.analysis.v;
+  const e = effective(d);
   const tags = liveElements(d.tags);
   const name = displayName(d);
   return {
     visible: isVisible(d),
-    type: a?.type.label ?? null,
-    bpm: a?.tempo.bpm ?? NO_BPM,
-    keyTonic: a?.key.tonic ?? null,
-    keyScale: a?.key.scale ?? null,
-    camelot: a?.key.camelot ?? null,
+    type: e.type,
+    bpm: e.bpm ?? NO_BPM,
+    keyTonic: e.keyTonic,
+    keyScale: e.keyScale,
+    camelot: e.camelot,
     duration: a?.format.durationSec ?? 0,
     isLoop: a?.loop.isLoop ?? false,
     lufs: a?.levels.lufs ?? NO_LUFS,

@@ -8,6 +8,12 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { HttpError } from '../http-errors';
+import compression from '../plugins/external/compression';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** view=full pages carry whole analyses (waveforms included): keep them to what one answer can hold. */
+export const FULL_VIEW_MAX_LIMIT = 1000;
 
 const errors = {
   400: errorResponseSchema,
@@ -19,6 +25,9 @@ const errors = {
 /** Sync between a user's devices; the rules are in docs/sync.md. */
 export default async function syncRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // Pull pages are megabytes of JSON. When the app compresses every route (app.ts), this scope
+  // already has it; otherwise compress here.
+  if (!app.hasReplyDecorator('compress')) await app.register(compression);
   app.addHook('preHandler', app.authenticate);
   // Open event streams would hold a graceful shutdown for its whole grace period: end them first.
   const streams = new Set<import('node:http').ServerResponse>();
@@ -97,11 +106,24 @@ export default async function syncRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['sync'],
         summary: 'Current state of everything changed since the cursor (tombstones included)',
+        description: `view=full (default): samples carry \`analysis\`, limit at most ${FULL_VIEW_MAX_LIMIT}. view=compact: samples carry \`summary\` instead, limit up to 5000 (a device's initial sync). Compressed (br, gzip) by Accept-Encoding.`,
         security: [{ bearerAuth: [] }],
         querystring: pullQuerySchema,
         response: { 200: pullResponseSchema, ...errors },
       },
     },
-    async (req) => app.library.pull(req.auth.userId, Number(req.query.cursor), req.query.limit),
+    async (req, reply) => {
+      const { cursor, limit, view } = req.query;
+      if (view === 'full' && limit > FULL_VIEW_MAX_LIMIT) {
+        throw new HttpError(
+          400,
+          'validation',
+          `limit ${limit} is too large for view=full (at most ${FULL_VIEW_MAX_LIMIT}); use view=compact for pages of up to 5000`,
+        );
+      }
+      // JSON text built from stored parts (library/sync-json.ts); its shape is PullResponse.
+      const body = await app.library.pull(req.auth.userId, Number(cursor), limit, view);
+      return reply.type(JSON_TYPE).send(body as never);
+    },
   );
 }

@@ -31,6 +31,9 @@ export type PullPage = {
   clients: Record<string, number>;
 };
 
+/** A pull page in the compact view: each sample as its compact JSON text (library/sync-json.ts). */
+export type CompactPullPage = Omit<PullPage, 'samples'> & { samples: string[] };
+
 export type PushOutcome = BatchOutcome & { clients: Record<string, number> };
 
 /** Durable documents: users, sessions, the library and sync state. Every library call is scoped by userId. */
@@ -74,6 +77,12 @@ export interface DocumentStore {
     reduce: (state: BatchState) => BatchOutcome,
   ): Promise<PushOutcome & { samples: Map<string, SampleDoc> }>;
   pull(userId: string, cursor: number, limit: number): Promise<PullPage>;
+  /**
+   * The same page as `pull`, with each sample as compactSampleJson text. Stores keep that text
+   * beside the document (written with it) so this never parses an analysis; documents written
+   * before that (or under another COMPACT_FORMAT) are rendered on read.
+   */
+  pullCompact(userId: string, cursor: number, limit: number): Promise<CompactPullPage>;
 
   /** Samples whose vector could not reach the vector store (e.g. Chroma down); retried later. */
   outboxAdd(userId: string, ids: string[]): Promise<void>;

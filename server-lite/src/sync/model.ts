@@ -1,4 +1,4 @@
-import type { AnalysisResult } from '@samplemind/contract';
+import type { AnalysisResult, PitchClass, SampleType, Scale } from '@samplemind/contract';
 
 /**
  * A stamp orders writes: `${hlc}~${clientId}~${mutationId padded}`. The hlc part is fixed-width, so
@@ -19,6 +19,7 @@ export type SetEntry = { a: Stamp; r: Stamp };
 export type LwwSet = Record<string, SetEntry>;
 
 export type AiDescription = { description: string | null; model: string | null };
+export type KeyCorrection = { tonic: PitchClass; scale: Scale };
 
 export type SampleDoc = {
   id: string;
@@ -28,6 +29,10 @@ export type SampleDoc = {
   rating: Reg<number | null>;
   favorite: Reg<boolean>;
   notes: Reg<string>;
+  /** The user's corrections of the analysis (null = none, the analysis value shows). */
+  bpm: Reg<number | null>;
+  key: Reg<KeyCorrection | null>;
+  type: Reg<SampleType | null>;
   ai: Reg<AiDescription>;
   deleted: Reg<boolean>;
   tags: LwwSet;
@@ -56,12 +61,31 @@ export function emptySample(id: string, now: number): SampleDoc {
     rating: { v: null, t: NEVER },
     favorite: { v: false, t: NEVER },
     notes: { v: '', t: NEVER },
+    bpm: { v: null, t: NEVER },
+    key: { v: null, t: NEVER },
+    type: { v: null, t: NEVER },
     ai: { v: { description: null, model: null }, t: NEVER },
     deleted: { v: false, t: NEVER },
     tags: {},
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** Registers added after the first release: documents stored before them lack these keys. */
+const LATER_SAMPLE_REGISTERS = ['bpm', 'key', 'type'] as const;
+
+/**
+ * Parses a stored sample document, filling registers it predates with their never-written
+ * defaults, so every store hands out complete documents whatever release wrote them.
+ */
+export function parseSampleDoc(json: string): SampleDoc {
+  return normaliseSampleDoc(JSON.parse(json) as SampleDoc);
+}
+
+export function normaliseSampleDoc(doc: SampleDoc): SampleDoc {
+  for (const k of LATER_SAMPLE_REGISTERS) if (doc[k] === undefined) doc[k] = { v: null, t: NEVER };
+  return doc;
 }
 
 export function emptyCollection(id: string, now: number): CollectionDoc {

@@ -1,4 +1,4 @@
-import type { Mutation } from '@samplemind/contract';
+import type { Mutation, SampleFieldValue } from '@samplemind/contract';
 import {
   type CollectionDoc,
   emptyCollection,
@@ -45,6 +45,32 @@ function removeAll(set: LwwSet, keys: string[], t: Stamp): boolean {
   return changed;
 }
 
+function setField(d: SampleDoc, a: SampleFieldValue, t: Stamp): boolean {
+  switch (a.field) {
+    case 'name':
+      return put(d.name, a.value, t);
+    case 'path':
+      return put(d.path, a.value, t);
+    case 'rating':
+      return put(d.rating, a.value, t);
+    case 'favorite':
+      return put(d.favorite, a.value, t);
+    case 'notes':
+      return put(d.notes, a.value, t);
+    case 'bpm':
+      return put(d.bpm, a.value, t);
+    case 'key':
+      // A copy of just the two parts: the register never shares the mutation's object.
+      return put(d.key, a.value && { tonic: a.value.tonic, scale: a.value.scale }, t);
+    case 'type':
+      return put(d.type, a.value, t);
+    default: {
+      const never: never = a;
+      throw new Error(`unknown sample field: ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 /** Entity ids a mutation reads or writes, so a store can load them before reducing a batch. */
 export function touchedEntity(m: Mutation): { kind: 'sample' | 'collection'; id: string } {
   return { kind: m.name.startsWith('sample.') ? 'sample' : 'collection', id: m.args.id };
@@ -71,12 +97,7 @@ export function reduceSample(
       break;
     }
     case 'sample.setField': {
-      const a = m.args;
-      if (a.field === 'name') changed = put(d.name, a.value, t) || changed;
-      else if (a.field === 'path') changed = put(d.path, a.value, t) || changed;
-      else if (a.field === 'rating') changed = put(d.rating, a.value, t) || changed;
-      else if (a.field === 'favorite') changed = put(d.favorite, a.value, t) || changed;
-      else changed = put(d.notes, a.value, t) || changed;
+      changed = setField(d, m.args, t) || changed;
       break;
     }
     case 'sample.addTags':

@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 import type { Mutation, SampleFilters, SampleSummary } from '@samplemind/contract';
 import Database from 'better-sqlite3';
 import { type CursorPos, parseSort, type SampleRow, toRow, toSummary } from '../../library/views';
+import { COMPACT_FORMAT, compactSampleJson } from '../../library/sync-json';
 import type { CollectionDoc, SampleDoc } from '../../sync/model';
-import { liveElements } from '../../sync/model';
+import { liveElements, parseSampleDoc } from '../../sync/model';
 import { type BatchState, touchedEntity } from '../../sync/reduce';
-import type { DocumentStore, ListPage, PullPage, SessionRecord, UserRecord } from '../types';
+import type { CompactPullPage, DocumentStore, ListPage, PullPage, SessionRecord, UserRecord } from '../types';
 import { filterSql, SCHEMA, SORT_COLUMN, TEXT_INDEX_MAX_CANDIDATES, textIndexable } from './sqlite-schema';
 
 type UserRow = {
@@ -202,7 +203,7 @@ export class SqliteDocumentStore implements DocumentStore {
     const r = this.st('SELECT doc FROM samples WHERE user_id = ? AND id = ?').get(userId, id) as
       | { doc: string }
       | undefined;
-    return r ? (JSON.parse(r.doc) as SampleDoc) : null;
+    return r ? parseSampleDoc(r.doc) : null;
   }
 
   async filterSamples(userId: string, ids: string[], filters: SampleFilters): Promise<SampleSummary[]> {
@@ -228,7 +229,7 @@ export class SqliteDocumentStore implements DocumentStore {
       doc: string;
     }[];
     return rows.map((r) => {
-      const doc = JSON.parse(r.doc) as SampleDoc;
+      const doc = parseSampleDoc(r.doc);
       return { id: doc.id, vector: doc.analysis.v!.features, doc };
     });
   }
@@ -252,7 +253,7 @@ export class SqliteDocumentStore implements DocumentStore {
           const r = this.st('SELECT doc FROM samples WHERE user_id = ? AND id = ?').get(userId, id) as
             | { doc: string }
             | undefined;
-          if (r) state.samples.set(id, JSON.parse(r.doc));
+          if (r) state.samples.set(id, parseSampleDoc(r.doc));
         } else if (kind === 'collection' && !state.collections.has(id)) {
           const r = this.st('SELECT doc FROM collections WHERE user_id = ? AND id = ?').get(userId, id) as
             | { doc: string }
@@ -330,6 +331,11 @@ export class SqliteDocumentStore implements DocumentStore {
     };
     this.st('DELETE FROM samples_fts WHERE rowid = ?').run(rowid);
     if (row.visible) this.st('INSERT INTO samples_fts (rowid, search) VALUES (?, ?)').run(rowid, row.search);
+    this.st('INSERT OR REPLACE INTO samples_compact (rowid, v, body) VALUES (?, ?, ?)').run(
+      rowid,
+      COMPACT_FORMAT,
+      compactSampleJson(doc),
+    );
   }
 
   private writeCollection(userId: string, doc: CollectionDoc, seq: number): void {
@@ -351,22 +357,58 @@ export class SqliteDocumentStore implements DocumentStore {
       cursor,
       limit + 1,
     ) as { seq: number; doc: string }[];
+    const page = this.pageOf(userId, cursor, limit, s);
+    return {
+      ...page,
+      samples: page.samples.map((r) => parseSampleDoc(r.doc)),
+      collections: page.collections.map((r) => JSON.parse(r.doc)),
+    };
+  }
+
+  async pullCompact(userId: string, cursor: number, limit: number): Promise<CompactPullPage> {
+    // seq and rowid come from the samples_seq index; the samples row (and its big doc) is read
+    // only for rows without a current compact text.
+    const s = this.st(
+      `SELECT s.seq, c.body, CASE WHEN c.v IS ? THEN NULL ELSE s.doc END AS doc
+       FROM samples s LEFT JOIN samples_compact c ON c.rowid = s.rowid
+       WHERE s.user_id = ? AND s.seq > ? ORDER BY s.seq LIMIT ?`,
+    ).all(COMPACT_FORMAT, userId, cursor, limit + 1) as { seq: number; body: string | null; doc: string | null }[];
+    const page = this.pageOf(userId, cursor, limit, s);
+    return {
+      ...page,
+      samples: page.samples.map((r) => (r.doc === null ? r.body! : compactSampleJson(parseSampleDoc(r.doc)))),
+      collections: page.collections.map((r) => JSON.parse(r.doc)),
+    };
+  }
+
+  /** Merges a page of sample rows with the collections changed in the same range, in seq order. */
+  private pageOf<S extends { seq: number }>(userId: string, cursor: number, limit: number, samples: S[]) {
     const c = this.st(
       'SELECT seq, doc FROM collections WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ).all(userId, cursor, limit + 1) as { seq: number; doc: string }[];
-    const merged = [
-      ...s.map((r) => ({ ...r, kind: 's' as const })),
-      ...c.map((r) => ({ ...r, kind: 'c' as const })),
-    ].sort((a, b) => a.seq - b.seq);
-    const hasMore = merged.length > limit;
-    const page = merged.slice(0, limit);
+    // Both lists are in seq order: merge them rather than sort thousands of rows.
+    const pickedS: S[] = [];
+    const pickedC: { seq: number; doc: string }[] = [];
+    let i = 0;
+    let j = 0;
+    let last = cursor;
+    while (pickedS.length + pickedC.length < limit && (i < samples.length || j < c.length)) {
+      if (j >= c.length || (i < samples.length && samples[i].seq < c[j].seq)) {
+        last = samples[i].seq;
+        pickedS.push(samples[i++]);
+      } else {
+        last = c[j].seq;
+        pickedC.push(c[j++]);
+      }
+    }
+    const hasMore = i < samples.length || j < c.length;
     const clientRows = this.st('SELECT client_id, last_mutation_id FROM sync_clients WHERE user_id = ?').all(
       userId,
     ) as { client_id: string; last_mutation_id: number }[];
     return {
-      samples: page.filter((r) => r.kind === 's').map((r) => JSON.parse(r.doc)),
-      collections: page.filter((r) => r.kind === 'c').map((r) => JSON.parse(r.doc)),
-      cursor: page.length > 0 ? page[page.length - 1].seq : cursor,
+      samples: pickedS,
+      collections: pickedC,
+      cursor: last,
       hasMore,
       clients: Object.fromEntries(clientRows.map((r) => [r.client_id, r.last_mutation_id])),
     };

@@ -34,6 +34,10 @@ CREATE TABLE IF NOT EXISTS sync_clients (
   user_id TEXT NOT NULL, client_id TEXT NOT NULL, last_mutation_id INTEGER NOT NULL,
   PRIMARY KEY (user_id, client_id));
 CREATE TABLE IF NOT EXISTS user_seq (user_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+-- Each sample's compact pull text (library/sync-json.ts), keyed by samples.rowid: a compact pull reads
+-- seq and rowid from samples_seq and then only this small row, never the big doc. v = COMPACT_FORMAT;
+-- samples written before this table (or with another v) are rendered from doc on read.
+CREATE TABLE IF NOT EXISTS samples_compact (rowid INTEGER PRIMARY KEY, v INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vector_outbox (user_id TEXT NOT NULL, sample_id TEXT NOT NULL, PRIMARY KEY (user_id, sample_id));
 -- Substring search without scanning the library: trigram index over samples.search (rowid = samples.rowid).
 CREATE VIRTUAL TABLE IF NOT EXISTS samples_fts USING fts5(search, tokenize = 'trigram');

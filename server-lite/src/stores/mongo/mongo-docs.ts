@@ -1,9 +1,10 @@
 import type { Mutation, SampleFilters, SortSpec } from '@samplemind/contract';
 import { type Collection, type Db, type Filter, MongoClient, MongoServerError } from 'mongodb';
 import { type CursorPos, parseSort, toRow, toSummary } from '../../library/views';
-import { liveElements, type SampleDoc } from '../../sync/model';
+import { COMPACT_FORMAT, compactSampleJson } from '../../library/sync-json';
+import { type CollectionDoc, liveElements, parseSampleDoc, type SampleDoc } from '../../sync/model';
 import { type BatchOutcome, type BatchState, touchedEntity } from '../../sync/reduce';
-import type { DocumentStore, ListPage, PullPage, SessionRecord, UserRecord } from '../types';
+import type { CompactPullPage, DocumentStore, ListPage, PullPage, SessionRecord, UserRecord } from '../types';
 import {
   type ClientDoc,
   type CollectionRowDoc,
@@ -183,7 +184,7 @@ export class MongoDocumentStore implements DocumentStore {
 
   async getSample(userId: string, id: string) {
     const r = await this.samples.findOne({ _id: `${userId}:${id}`, userId }, { projection: { doc: 1 } });
-    return r ? (JSON.parse(r.doc) as SampleDoc) : null;
+    return r ? parseSampleDoc(r.doc) : null;
   }
 
   async filterSamples(userId: string, ids: string[], filters: SampleFilters) {
@@ -205,7 +206,7 @@ export class MongoDocumentStore implements DocumentStore {
   async vectors(userId: string) {
     const rows = await this.samples.find({ userId, visible: true }, { projection: { doc: 1 } }).toArray();
     return rows.map((r) => {
-      const doc = JSON.parse(r.doc) as SampleDoc;
+      const doc = parseSampleDoc(r.doc);
       return { id: doc.id, vector: doc.analysis.v!.features, doc };
     });
   }
@@ -232,7 +233,7 @@ export class MongoDocumentStore implements DocumentStore {
         for (const r of await this.samples
           .find({ userId, id: { $in: [...sampleIds] } }, { session })
           .toArray()) {
-          state.samples.set(r.id, JSON.parse(r.doc));
+          state.samples.set(r.id, parseSampleDoc(r.doc));
         }
         for (const r of await this.collections
           .find({ userId, id: { $in: [...collectionIds] } }, { session })
@@ -259,6 +260,8 @@ export class MongoDocumentStore implements DocumentStore {
               ...row,
               summary: row.visible ? toSummary(doc) : null,
               doc: JSON.stringify(doc),
+              compact: compactSampleJson(doc),
+              compactV: COMPACT_FORMAT,
             },
             { upsert: true, session },
           );
@@ -295,12 +298,39 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   async pull(userId: string, cursor: number, limit: number): Promise<PullPage> {
+    const page = await this.page(userId, cursor, limit, { seq: 1, doc: 1 });
+    return { ...page, samples: page.samples.map((r) => parseSampleDoc(r.doc!)) };
+  }
+
+  async pullCompact(userId: string, cursor: number, limit: number): Promise<CompactPullPage> {
+    const page = await this.page(userId, cursor, limit, { seq: 1, compact: 1, compactV: 1 });
+    // Rows written before the compact text existed: fetch their documents and render them.
+    const stale = page.samples.filter((r) => r.compactV !== COMPACT_FORMAT).map((r) => r._id);
+    const docs = new Map<string, string>();
+    if (stale.length > 0) {
+      for (const r of await this.samples
+        .find({ _id: { $in: stale } }, { projection: { doc: 1 } })
+        .toArray()) {
+        docs.set(r._id, r.doc);
+      }
+    }
+    return {
+      ...page,
+      samples: page.samples.map((r) =>
+        r.compactV === COMPACT_FORMAT ? r.compact! : compactSampleJson(parseSampleDoc(docs.get(r._id)!)),
+      ),
+    };
+  }
+
+  private async page(
+    userId: string,
+    cursor: number,
+    limit: number,
+    projection: Partial<Record<keyof SampleRowDoc, 1>>,
+  ) {
     const [s, c, clients] = await Promise.all([
       this.samples
-        .find(
-          { userId, seq: { $gt: cursor } },
-          { sort: { seq: 1 }, limit: limit + 1, projection: { seq: 1, doc: 1 } },
-        )
+        .find({ userId, seq: { $gt: cursor } }, { sort: { seq: 1 }, limit: limit + 1, projection })
         .toArray(),
       this.collections
         .find(
@@ -311,13 +341,13 @@ export class MongoDocumentStore implements DocumentStore {
       this.clients.find({ userId }).toArray(),
     ]);
     const merged = [
-      ...s.map((r) => ({ seq: r.seq, doc: r.doc, k: 's' })),
-      ...c.map((r) => ({ seq: r.seq, doc: r.doc, k: 'c' })),
+      ...s.map((r) => ({ seq: r.seq, s: r as Partial<SampleRowDoc> & { _id: string; seq: number } })),
+      ...c.map((r) => ({ seq: r.seq, c: JSON.parse(r.doc) as CollectionDoc })),
     ].sort((a, b) => a.seq - b.seq);
     const page = merged.slice(0, limit);
     return {
-      samples: page.filter((r) => r.k === 's').map((r) => JSON.parse(r.doc)),
-      collections: page.filter((r) => r.k === 'c').map((r) => JSON.parse(r.doc)),
+      samples: page.flatMap((r) => ('s' in r && r.s ? [r.s] : [])),
+      collections: page.flatMap((r) => ('c' in r && r.c ? [r.c] : [])),
       cursor: page.length > 0 ? page[page.length - 1].seq : cursor,
       hasMore: merged.length > limit,
       clients: Object.fromEntries(clients.map((d) => [d.clientId, d.last])),

@@ -41,6 +41,12 @@ export type SampleRowDoc = {
   summary: SampleSummary | null;
   /** JSON text: tag and member names may contain '.' or '$', which Mongo keys may not. */
   doc: string;
+  /**
+   * The compact pull text (library/sync-json.ts) and its COMPACT_FORMAT; absent on rows written
+   * before it existed (rendered from doc on read).
+   */
+  compact?: string;
+  compactV?: number;
 };
 export type CollectionRowDoc = {
   _id: string;
