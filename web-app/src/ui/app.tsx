@@ -4,6 +4,7 @@ import { addFolder } from '../fs/folders';
 import { readDrop } from '../import/sources';
 import { preloadSimilarity } from '../similarity/similarity-client';
 import type { AppStore } from '../state/app-store';
+import { STATUS } from '../state/library-index';
 import { DetailPanel } from './detail-panel';
 import { prepareDragOut } from './drag-out';
 import { Facets } from './facets';
@@ -78,7 +79,9 @@ function Shell({ onReady }: { onReady: () => void }) {
   const [dragging, setDragging] = useState(false);
   useLayoutEffect(onReady, [onReady]);
   useEffect(() => {
-    if (store.focus !== null) void prepareDragOut(store, store.focus);
+    // Only rows whose file is on this device can be dragged out.
+    if (store.focus !== null && store.index.status[store.index.rowOfFile(store.focus)] === STATUS.done)
+      void prepareDragOut(store, store.focus);
   }, [store, store.focus]);
   useEffect(() => {
     // Warm the similarity worker once the UI is idle, so the first "more like this" is quick.

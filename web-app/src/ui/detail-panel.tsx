@@ -6,6 +6,7 @@ import { EDITED, STATUS, STATUS_CODES } from '../state/library-index';
 import { togglePlay } from './actions';
 import { AiDescribePanel } from './ai-describe-panel';
 import { fmtBpm, fmtDuration, fmtNum, fmtPct, midiName } from './format';
+import { NOT_ON_DEVICE_HINT, NoAudio, NotOnDeviceBadge } from './not-on-device';
 import { usePlayer, useStore } from './use-store';
 import { Waveform } from './waveform-view';
 
@@ -57,7 +58,10 @@ export function DetailPanel() {
   const id = store.focus;
   const r = id === null ? -1 : index.rowOfFile(id);
   const hash = r >= 0 ? index.hash[r] || null : null;
-  const sample = useSample(r >= 0 && index.status[r] === STATUS.done ? hash : null);
+  const status = r >= 0 ? index.status[r] : -1;
+  const isRemote = status === STATUS.remote;
+  // A synced sample may have its analysis stored here even without the audio file.
+  const sample = useSample(status === STATUS.done || isRemote ? hash : null);
   if (r < 0 || id === null)
     return <div className="panel-empty muted">Select a sample to see everything about it.</div>;
 
@@ -76,14 +80,22 @@ export function DetailPanel() {
       <h2 className="detail-name" title={index.path[r]}>
         {index.name[r]}
       </h2>
-      <p className="muted path">{index.path[r]}</p>
-      <Waveform fileId={id} peaks={sample?.waveform.peaks ?? null} height={72} />
+      <p className="muted path">
+        {index.path[r]}
+        {isRemote && <NotOnDeviceBadge />}
+      </p>
+      {isRemote ? (
+        <NoAudio height={72} />
+      ) : (
+        <Waveform fileId={id} peaks={sample?.waveform.peaks ?? null} height={72} />
+      )}
       <div className="detail-actions">
         <button
           type="button"
           onClick={() => togglePlay(store, player, id)}
           data-testid="play"
-          disabled={index.status[r] === STATUS.queued}
+          title={isRemote ? NOT_ON_DEVICE_HINT : undefined}
+          disabled={status === STATUS.queued || isRemote}
         >
           {playing ? '■ Stop' : '▶ Play'}
         </button>
@@ -114,8 +126,8 @@ export function DetailPanel() {
       {index.status[r] === STATUS.queued && <p className="muted">Waiting for analysis…</p>}
       <table className="values">
         <tbody>
-          <Row label="Status">{STATUS_CODES[index.status[r]]}</Row>
-          {index.status[r] === STATUS.done && (
+          <Row label="Status">{isRemote ? 'synced · not on this device' : STATUS_CODES[status]}</Row>
+          {(status === STATUS.done || isRemote) && (
             <>
               <Row label="Type" testId="detail-type">
                 <select
@@ -251,7 +263,7 @@ export function DetailPanel() {
         </ul>
       )}
       {(edit?.tags?.length ?? 0) > 0 && (
-        <p className="chips">
+        <p className="chips" data-testid="detail-tags">
           {edit!.tags!.map((t) => (
             <span key={t} className="chip on">
               #{index.tagName(t)}

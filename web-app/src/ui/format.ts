@@ -40,3 +40,15 @@ export function fmtBpm(bpm: number): string {
   if (Number.isNaN(bpm)) return '';
   return Math.abs(bpm - Math.round(bpm)) < 0.05 ? String(Math.round(bpm)) : bpm.toFixed(1);
 }
+
+/** "just now", "42 s ago", "5 min ago", "3 h ago", else the date. */
+export function fmtAgo(at: number, now: number): string {
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  if (s < 10) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ago`;
+  return fmtDate(at);
+}

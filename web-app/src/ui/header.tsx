@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { addFolder, directoryPicker } from '../fs/folders';
 import { itemsFromFiles } from '../import/sources';
 import type { AppStore } from '../state/app-store';
@@ -6,6 +6,9 @@ import { fmtEta } from './format';
 import { LibraryMenu } from './library-menu';
 import { SettingsButton } from './settings-panel';
 import { useStore } from './use-store';
+
+// The indicator pulls in the sync engine's status API; loaded after first paint like settings.
+const SyncIndicator = lazy(() => import('./sync-indicator').then((m) => ({ default: m.SyncIndicator })));
 
 export async function importFiles(store: AppStore, files: File[]) {
   if (!store.importer || !files.length) return;
@@ -181,6 +184,9 @@ export function Header() {
         />
       </div>
       <ImportProgressBar />
+      <Suspense fallback={null}>
+        <SyncIndicator />
+      </Suspense>
       <SettingsButton />
       <LibraryMenu />
     </header>

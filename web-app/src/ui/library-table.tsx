@@ -7,6 +7,7 @@ import { EDITED, STATUS } from '../state/library-index';
 import { togglePlay } from './actions';
 import { startDragOut } from './drag-out';
 import { fmtBpm, fmtDate, fmtDuration, fmtNum, midiName } from './format';
+import { isRemoteStatus, NotOnDeviceBadge } from './not-on-device';
 import { TYPE_COLOURS } from './type-colours';
 import { usePlayer, useStore } from './use-store';
 
@@ -165,6 +166,7 @@ export function LibraryTable() {
             const key = index.key[r];
             const dups = index.duplicateCount(r);
             const playing = player.state.fileId === id && player.state.isPlaying;
+            const isRemote = isRemoteStatus(status);
             return (
               // biome-ignore lint/a11y/useSemanticElements: a virtualised grid row
               // biome-ignore lint/a11y/useKeyWithClickEvents: the grid handles the keyboard (arrows, space, enter)
@@ -175,7 +177,7 @@ export function LibraryTable() {
                 aria-selected={selected}
                 data-file-id={id}
                 data-status={status}
-                className={`t-row${selected ? ' selected' : ''}${store.focus === id ? ' focused' : ''}${playing ? ' playing' : ''}`}
+                className={`t-row${selected ? ' selected' : ''}${store.focus === id ? ' focused' : ''}${playing ? ' playing' : ''}${isRemote ? ' remote' : ''}`}
                 style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
                 draggable={status === STATUS.done}
                 onDragStart={(e) => startDragOut(e, store, id)}
@@ -194,6 +196,7 @@ export function LibraryTable() {
                     </span>
                   )}
                   {status === STATUS.missing && <span className="badge warn">missing</span>}
+                  {isRemote && <NotOnDeviceBadge />}
                 </div>
                 {status === STATUS.queued ? (
                   <div className="t-cell c-span muted">analysing…</div>

@@ -1,6 +1,7 @@
 import { STATUS } from '../state/library-index';
 import { togglePlay } from './actions';
 import { useSample } from './detail-panel';
+import { NoAudio } from './not-on-device';
 import { usePlayer, useStore } from './use-store';
 import { Waveform } from './waveform-view';
 
@@ -13,12 +14,14 @@ export function PlayerBar() {
   const r = id === null ? -1 : index.rowOfFile(id);
   const sample = useSample(r >= 0 && index.status[r] === STATUS.done ? index.hash[r] || null : null);
   const playing = player.state.isPlaying;
+  const isRemote = r >= 0 && index.status[r] === STATUS.remote;
   return (
     <footer className="player" data-testid="player" data-playing={playing ? '1' : '0'}>
       <button
         type="button"
         className="play-button"
-        disabled={id === null}
+        disabled={id === null || isRemote}
+        title={isRemote ? 'Not on this device' : undefined}
         aria-label={playing ? 'Stop' : 'Play'}
         onClick={() => id !== null && togglePlay(store, player, id)}
         data-testid="player-toggle"
@@ -37,7 +40,12 @@ export function PlayerBar() {
                 : ''}
         </div>
       </div>
-      {id !== null && <Waveform fileId={id} peaks={sample?.waveform.peaks ?? null} height={40} />}
+      {id !== null &&
+        (isRemote ? (
+          <NoAudio height={40} />
+        ) : (
+          <Waveform fileId={id} peaks={sample?.waveform.peaks ?? null} height={40} />
+        ))}
       <label className="toggle small-text">
         <input
           type="checkbox"

@@ -10,6 +10,7 @@ import {
   removeTag,
   setFavourite,
 } from '../state/library-actions';
+import { STATUS } from '../state/library-index';
 import { AiBulkDescribeButton } from './ai-bulk-describe';
 import { useStore } from './use-store';
 
@@ -25,6 +26,8 @@ export function SelectionBar() {
   const anyFav = targets.some((id) => index.favourite[index.rowOfFile(id)] === 1);
   const tagsOnTargets = [...new Set(targets.flatMap((id) => index.tags[index.rowOfFile(id)] ?? []))];
   const inCollection = store.query.collection;
+  // Samples synced from another device have no file here to analyse.
+  const local = targets.filter((id) => index.status[index.rowOfFile(id)] !== STATUS.remote);
 
   const exportAs = (kind: 'csv' | 'json') => {
     // Nothing selected: export the whole current view.
@@ -186,11 +189,11 @@ export function SelectionBar() {
         </button>
         <button
           type="button"
-          disabled={!has}
+          disabled={!local.length}
           title="Analyse again (e.g. after an engine update)"
           onClick={() =>
             void store.guard('Re-analysis failed', () =>
-              store.importer!.requeue(targets, undefined, { force: true }),
+              store.importer!.requeue(local, undefined, { force: true }),
             )
           }
         >

@@ -42,7 +42,8 @@ export async function buildAiTestApp(opts: {
   const config = loadAiConfig(opts.env);
   const registry = new Registry();
   const app = Fastify({ logger: false });
-  await app.register(fastifyJwt, { secret: 'ai-test-secret-0123456789abcdef' });
+  // Verified-token cache as in the real app (src/plugins/app/auth.ts), so the benchmark measures it.
+  await app.register(fastifyJwt, { secret: 'ai-test-secret-0123456789abcdef', verify: { cache: 10_000 } });
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       await request.jwtVerify();
