@@ -63,6 +63,9 @@ bench-app: deps ## the app in Chromium: 10k import, 100k library open/filter/sim
 bench-ai: deps ## AI proxy overhead, cache latency and hit rate against the provider stub
 	npm run bench:ai
 
+bench-sync: deps ## sync: 100k-sample initial sync to a fresh device (time, wire bytes, server CPU), edit latency A -> B
+	npm run bench:sync
+
 benchmark-quick: deps ## server load mix: short run, few connections
 	npm run bench:server -- --quick
 
@@ -81,4 +84,4 @@ profile: deps ## heap profile of the server under load
 profile-cpu: deps ## CPU profile of the server under load
 	node server-lite/scripts/profile-server.mjs --cpu
 
-perf-test: bench-accuracy bench-engine benchmark bench-ai bench-app ## every benchmark in the project
+perf-test: bench-accuracy bench-engine benchmark bench-ai bench-app bench-sync ## every benchmark in the project

@@ -1,4 +1,6 @@
 import type { EnginePool } from '@samplemind/engine/pool';
+import { getAccount } from './account/account';
+import { moveLegacyAiRecords } from './ai/ai-store';
 import { getDb } from './db/database';
 import { createBrowserPool, poolSizeFor } from './engine/browser-pool';
 import { FileAccess } from './import/file-access';
@@ -8,6 +10,7 @@ import { parseViewQuery } from './query/url-state';
 import { AppStore } from './state/app-store';
 import { openLibrary } from './state/load-library';
 import { SnapshotWriter } from './state/snapshot-writer';
+import { initSyncEngine } from './sync/sync-engine';
 
 /** Workers start only when there is something to analyse, so opening the library stays light. */
 function lazyPool(size: number): PoolLike & { get(): EnginePool | null } {
@@ -65,12 +68,25 @@ export async function boot(): Promise<AppStore> {
     onError: (m) => store.notify(m),
   });
   store.importer = importer;
+  // Sync: pulled changes and changes from other tabs patch the index; see sync/sync-engine.ts.
+  const sync = initSyncEngine({
+    db,
+    index,
+    account: getAccount(),
+    onLibraryChanged: ({ collections }) => {
+      if (collections) void store.reloadCollections();
+      else store.emitSoon();
+    },
+  });
   const snapshots = new SnapshotWriter(
     db,
     index,
     () => importer.progress().isActive,
-    () =>
-      store.notify('The library was changed in another tab: reload this one to see those changes.', 'info'),
+    () => {
+      // While syncing, other tabs' changes arrive through the sync channel and patch this index.
+      if (sync.getStatus().state !== 'off') return;
+      store.notify('The library was changed in another tab: reload this one to see those changes.', 'info');
+    },
   );
   if (source === 'snapshot') snapshots.markSaved();
   store.subscribe(() => snapshots.schedule());
@@ -87,12 +103,19 @@ export async function boot(): Promise<AppStore> {
       importer.resumeFromDb().then(() => new Promise<void>(() => {})),
     );
   else void importer.resumeFromDb();
+  // AI descriptions from builds before schema v2 move into the library first, so the bootstrap of
+  // a first sign-in sends them too.
+  void moveLegacyAiRecords(db)
+    .catch(() => 0)
+    .finally(() => sync.start());
   // Hooks for the e2e specs and the benchmark (read-only use; nothing here is needed by the UI).
   Object.assign(globalThis, {
     __samplemind: {
       store,
       importer,
       pool,
+      /** The sync engine: getStatus() (state 'idle' + pending 0 = settled), syncNow(). */
+      sync,
       similar: async (hash: string, k = 40) => {
         const { findSimilar } = await import('./similarity/similarity-client');
         const { DEFAULT_WEIGHTS } = await import('./similarity/similarity-core');

@@ -14,14 +14,7 @@ import type { SampleDoc } from '../sync/model';
 import { reduceBatch } from '../sync/reduce';
 import { compileSerializer } from './serialize';
 import { collectionJson, pullBody, sampleJson } from './sync-json';
-import {
-  decodeCursor,
-  encodeCursor,
-  isVisible,
-  type PullView,
-  toDetail,
-  toRow,
-} from './views';
+import { decodeCursor, encodeCursor, isVisible, type PullView, toDetail, toRow } from './views';
 
 type Log = { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toSyncCollection, toSyncSample } from '../library/views';
 import { SqliteDocumentStore } from '../stores/embedded/sqlite-docs';
+import { emptySample, parseSampleDoc, type SampleDoc } from './model';
 import { type BatchState, reduceBatch } from './reduce';
 
 const HASHES = ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'];
@@ -82,6 +83,24 @@ const opArb: fc.Arbitrary<{ name: Mutation['name']; args: unknown }> = fc.oneof(
     name: 'sample.setField' as const,
     args: { id: h, field: 'favorite', value: v },
   })),
+  // The user's corrections: a few values and null (correction withdrawn), so clients collide.
+  fc
+    .record({ h: fc.constantFrom(...HASHES), v: fc.option(fc.constantFrom(90, 120.5, 174)) })
+    .map(({ h, v }) => ({ name: 'sample.setField' as const, args: { id: h, field: 'bpm', value: v } })),
+  fc
+    .record({
+      h: fc.constantFrom(...HASHES),
+      v: fc.option(
+        fc.record({ tonic: fc.constantFrom('C', 'F#', 'A'), scale: fc.constantFrom('major', 'minor') }),
+      ),
+    })
+    .map(({ h, v }) => ({ name: 'sample.setField' as const, args: { id: h, field: 'key', value: v } })),
+  fc
+    .record({
+      h: fc.constantFrom(...HASHES),
+      v: fc.option(fc.constantFrom('snare', 'percussion', 'drum-loop')),
+    })
+    .map(({ h, v }) => ({ name: 'sample.setField' as const, args: { id: h, field: 'type', value: v } })),
   fc
     .record({ h: fc.constantFrom(...HASHES), t: fc.subarray(TAGS, { minLength: 1 }) })
     .map(({ h, t }) => ({ name: 'sample.addTags' as const, args: { id: h, tags: t } })),
@@ -222,13 +241,19 @@ describe('sync conflict rule (property-based)', () => {
         const all = perClient.flat();
         const stamp = (m: Mutation) => `${m.hlc}~${m.clientId}~${String(m.mutationId).padStart(12, '0')}`;
         for (const h of HASHES) {
-          const writes = all
-            .filter((m) => m.name === 'sample.setField' && m.args.id === h && m.args.field === 'rating')
-            .sort((x, y) => (stamp(x) < stamp(y) ? -1 : 1));
           const doc = state.samples.get(h);
-          if (writes.length > 0) {
-            const last = writes[writes.length - 1] as Extract<Mutation, { name: 'sample.setField' }>;
-            expect(doc?.rating.v).toBe(last.args.value);
+          for (const field of ['rating', 'bpm', 'key', 'type'] as const) {
+            const writes = all
+              .filter((m) => m.name === 'sample.setField' && m.args.id === h && m.args.field === field)
+              .sort((x, y) => (stamp(x) < stamp(y) ? -1 : 1));
+            const shown = doc ? toSyncSample(doc)[field] : undefined;
+            if (writes.length > 0) {
+              const last = writes[writes.length - 1] as Extract<Mutation, { name: 'sample.setField' }>;
+              expect(shown).toEqual(last.args.value);
+            } else if (doc) {
+              // Never corrected (or rated): the register keeps its default.
+              expect(shown).toBeNull();
+            }
           }
           for (const tag of TAGS) {
             const touching = all
@@ -392,6 +417,60 @@ describe('sync conflict rule (examples)', () => {
     expect(d.rating).toBe(5);
     expect(d.name).toBe('k.wav');
     expect(d.analysis?.tempo.bpm).toBe(120);
+  });
+
+  it('corrections are registers of their own: a re-analysis keeps them, null withdraws them', () => {
+    const s = emptyState();
+    reduceBatch(
+      s,
+      [
+        mk('c1-xxxxxx', 1, '1700000000001-0000', 'sample.upsertAnalysis', {
+          id: h,
+          analysis: analysis(h, 100),
+        }),
+        mk('c1-xxxxxx', 2, '1700000000002-0000', 'sample.setField', { id: h, field: 'bpm', value: 200 }),
+        mk('c1-xxxxxx', 3, '1700000000003-0000', 'sample.setField', {
+          id: h,
+          field: 'key',
+          value: { tonic: 'Eb', scale: 'major' },
+        }),
+        mk('c1-xxxxxx', 4, '1700000000004-0000', 'sample.setField', { id: h, field: 'type', value: 'snare' }),
+        mk('c2-xxxxxx', 1, '1700000000005-0000', 'sample.upsertAnalysis', {
+          id: h,
+          analysis: analysis(h, 101),
+        }),
+      ],
+      1,
+    );
+    expect(toSyncSample(s.samples.get(h)!)).toMatchObject({
+      bpm: 200,
+      key: { tonic: 'Eb', scale: 'major' },
+      type: 'snare',
+      analysis: { tempo: { bpm: 101 } },
+    });
+    reduceBatch(
+      s,
+      [mk('c2-xxxxxx', 2, '1700000000006-0000', 'sample.setField', { id: h, field: 'key', value: null })],
+      1,
+    );
+    expect(toSyncSample(s.samples.get(h)!)).toMatchObject({ bpm: 200, key: null, type: 'snare' });
+  });
+
+  it('a document stored before the corrections existed reads with empty ones and takes new ones', () => {
+    const stored = emptySample(h, 1) as Partial<SampleDoc>;
+    delete stored.bpm;
+    delete stored.key;
+    delete stored.type;
+    const doc = parseSampleDoc(JSON.stringify(stored));
+    expect(toSyncSample(doc)).toMatchObject({ bpm: null, key: null, type: null });
+    const s = emptyState();
+    s.samples.set(h, doc);
+    reduceBatch(
+      s,
+      [mk('c1-xxxxxx', 1, '1700000000001-0000', 'sample.setField', { id: h, field: 'bpm', value: 87 })],
+      1,
+    );
+    expect(s.samples.get(h)!.bpm).toEqual({ v: 87, t: expect.stringContaining('c1-xxxxxx') });
   });
 
   it('rejects gaps and skips repeats, per client', () => {

@@ -1,6 +1,7 @@
 import type { AnalysisContext } from '../context';
 import type { Spectrogram } from '../dsp/stft';
 import { blockPowers, countPeaks, movingAverage, roughness } from './classify-envelope';
+import { overtoneHarmonicity } from './classify-harmonicity';
 import { FIRST_BIN, periodicityTrack } from './classify-periodicity';
 
 /**
@@ -42,6 +43,11 @@ export type ClassifyDescriptors = {
   f0SpreadCents: number;
   /** Extent (cents) of a periodic 4-8 Hz pitch modulation; 0 when there is none. */
   vibratoCents: number;
+  /**
+   * How harmonic the overtones of a mostly periodic sound are, 0..1 (classify-harmonicity.ts):
+   * high for strings, winds and voices, low for membranes, bars and bells; null when not measurable.
+   */
+  harmonicity: number | null;
   /** Octaves the low-band (< 300 Hz) centroid falls from the attack to 100 ms later. */
   lowGlideOct: number;
   /** Distinct noise bursts (>= 4 dB dips between them) in the first 100 ms. */
@@ -112,6 +118,12 @@ function compute(ctx: AnalysisContext): ClassifyDescriptors {
   const pitchFrom = Math.min(fEnd, fStart + Math.max(1, Math.round((0.03 * sr) / spec.hop)));
   const pitchTo = Math.max(pitchFrom, frameOf(last20 * block));
   const tonal = periodicityTrack(spec, pitchFrom, pitchTo);
+  const harmonicity = overtoneHarmonicity(
+    spec,
+    pitchFrom,
+    pitchTo,
+    tonal.voicedFraction >= 0.5 ? tonal.f0Hz : null,
+  );
   const lowGlideOct = lowBandGlide(spec, fStart, fEnd);
 
   return {
@@ -122,6 +134,7 @@ function compute(ctx: AnalysisContext): ClassifyDescriptors {
     hold10Sec: hold10 * blockSec,
     ...shape,
     ...tonal,
+    harmonicity,
     lowGlideOct,
     bursts: countPeaks(
       movingAverage(hp, 2),
@@ -155,6 +168,7 @@ function silentDescriptors(): ClassifyDescriptors {
     f0Hz: null,
     f0SpreadCents: 0,
     vibratoCents: 0,
+    harmonicity: null,
     lowGlideOct: 0,
     bursts: 0,
     reattacks: 0,

@@ -97,6 +97,12 @@ function termPenalty(t: Term, d: Derived): number {
 
 export type Prototype = { label: SampleType; name: string; terms: Term[] };
 
+/**
+ * A membrane's overtones do not fall on harmonics (classify-harmonicity.ts). Not measurable
+ * (no steady pitch, or harmonics too close to resolve) costs nothing.
+ */
+const inharmonic = lin((d) => d.harmonicity ?? 0, 0, 0.5, 0.15);
+
 const attack = (d: Derived) => d.attackSec + 0.001;
 const decay = (d: Derived) => d.decay20Sec + 0.001;
 const hold = (d: Derived) => d.hold10Sec + 0.001;
@@ -123,10 +129,12 @@ export const ONE_SHOT_PROTOTYPES: Prototype[] = [
   },
   {
     // A tuned membrane, 75-260 Hz (floor to rack toms): periodic, little noise above 3 kHz,
-    // rings longer than a kick or a hand drum, pitch drops a little after the hit.
+    // rings longer than a kick or a hand drum, pitch drops a little after the hit. A membrane's
+    // overtones are inharmonic (Bessel modes), unlike a string's.
     label: 'tom',
     name: 'tom',
     terms: [
+      inharmonic,
       lin((d) => d.periodicity, 0.7, 1, 0.1),
       oct((d) => d.lowPitchHz, 70, 260, 0.4, 1.5),
       lin((d) => d.below800, 0.85, 1, 0.1),
@@ -230,10 +238,13 @@ export const ONE_SHOT_PROTOTYPES: Prototype[] = [
   },
   {
     // Hand drums (conga, bongo, timbale, tabla): smaller membranes tuned 150-600 Hz, damped by
-    // the hand, so short.
+    // the hand, so short. The tuned head rings periodically for the whole (short) sound, with
+    // inharmonic overtones; a pizzicato string has harmonic ones, a burst of noise no steady tone.
     label: 'percussion',
     name: 'hand-drum',
     terms: [
+      inharmonic,
+      lin((d) => d.voicedFraction, 0.5, 1, 0.2),
       lin((d) => d.periodicity, 0.6, 1, 0.15),
       oct((d) => d.lowPitchHz, 150, 600, 0.4),
       lin((d) => d.below800, 0.6, 1, 0.15),
@@ -379,11 +390,12 @@ export const ONE_SHOT_PROTOTYPES: Prototype[] = [
     terms: [lin((d) => d.periodicity, 0, 0.5, 0.15), oct(attack, 0.12, inf, 1, 2), oct(active, 0.5, inf, 1)],
   },
   {
-    // Textures made of many events or strong amplitude modulation (applause, rotors, engines,
-    // ringing phones).
+    // Textures made of many events or strong amplitude modulation (applause, rotors, engines),
+    // not one steady tone: a held note with tremolo or an ensemble's beating is still a note.
     label: 'fx',
     name: 'modulated-texture',
     terms: [
+      lin((d) => d.periodicity, 0, 0.8, 0.1),
       lin((d) => d.reattacks, 3, inf, 1),
       oct(active, 0.8, inf, 0.5),
       oct(hold, 0.25, inf, 1),

@@ -117,7 +117,9 @@ describe('drum patterns', () => {
     const skank = loop({ kick: [0, 4, 8, 12], snare: [2, 6, 10, 14], hat: EIGHTHS }, 85, 4);
     const e = evidenceAt(skank, 85);
     expect(e.doubledBackbeat).toBeGreaterThan(0.5);
-    expect(e.fourFloor).toBeLessThan(0.2);
+    // Support goes to the doubled backbeat; four on the floor keeps a little (the kick's body
+    // leaves some snare evidence on the beats).
+    expect(e.fourFloor).toBeLessThan(e.doubledBackbeat / 2);
     expect(evidenceAt(skank, 170).backbeat).toBeGreaterThan(0.5);
   });
 

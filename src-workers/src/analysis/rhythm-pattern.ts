@@ -95,6 +95,8 @@ type Grid = {
   /** Mean kick level a quarter of a beat either side of the beats (the sixteenths around it). */
   kickQuarter: number;
   snareOff: number;
+  /** Mean snare level a quarter of a beat either side of each beat, by position in a four-beat cycle. */
+  snareQuarter: number[];
   /** Mean hi-hat level on the beat, at the half beat and at two thirds of it. */
   hatOn: number;
   hatHalf: number;
@@ -106,6 +108,7 @@ function readGrid(input: PatternInput, beat: number, phase: number, w: number): 
   const k = [0, 0, 0, 0];
   const s = [0, 0, 0, 0];
   const sAfter = [0, 0, 0, 0];
+  const sQuarter = [0, 0, 0, 0];
   const n = [0, 0, 0, 0];
   let kickOff = 0;
   let kickQuarter = 0;
@@ -125,6 +128,10 @@ function readGrid(input: PatternInput, beat: number, phase: number, w: number): 
       windowMax(kick, c + beat / 4, w, first, last),
       windowMax(kick, c - beat / 4, w, first, last),
     );
+    sQuarter[pos] += Math.max(
+      windowMax(snare, c + beat / 4, w, first, last),
+      windowMax(snare, c - beat / 4, w, first, last),
+    );
     const after = windowMax(snare, c + beat / 2, w, first, last);
     sAfter[pos] += after;
     snareOff += after;
@@ -138,6 +145,7 @@ function readGrid(input: PatternInput, beat: number, phase: number, w: number): 
     kick: k.map((v, i) => mean(v, n[i])),
     snare: s.map((v, i) => mean(v, n[i])),
     snareAfter: sAfter.map((v, i) => mean(v, n[i])),
+    snareQuarter: sQuarter.map((v, i) => mean(v, n[i])),
     kickOff: mean(kickOff, beats),
     kickQuarter: mean(kickQuarter, beats),
     snareOff: mean(snareOff, beats),
@@ -174,10 +182,16 @@ function conventions(g: Grid): Conventions {
   // The snare on every off-beat over a four-on-the-floor kick (ska, polka) is the backbeat of
   // twice the tempo: reported apart, so that the backbeat reading can take precedence.
   const offBeatSnare = clamp01(Math.min(...g.snareAfter) * sScale - Math.max(...S));
+  // Four on the floor puts the snare or clap (if any) on beats, with the kick. A snare that falls
+  // between the beats at every beat, at the half or a quarter of it, is the backbeat of another
+  // reading: of twice the tempo (ska), or of this one read with the beats on syncopated kicks
+  // (a breakbeat at half its tempo, beats on the kicks of 1-and and 3-and).
+  const between = g.snareAfter.map((v, i) => Math.max(v, g.snareQuarter[i]));
+  const betweenSnare = clamp01(Math.min(...between) * sScale - Math.max(...S));
   return {
     backbeat,
     halfTime,
-    fourFloor: fourFloor * (1 - offBeatSnare),
+    fourFloor: fourFloor * (1 - betweenSnare),
     doubledBackbeat: fourFloor * offBeatSnare,
   };
 }

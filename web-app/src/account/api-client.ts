@@ -21,6 +21,8 @@ export type ApiRequestInit = Omit<RequestInit, 'headers'> & {
   headers?: Record<string, string>;
   /** Send the bearer token (default true). */
   auth?: boolean;
+  /** Non-2xx statuses the caller reads itself (e.g. 409 from sync push, whose body is the answer). */
+  okStatuses?: number[];
 };
 
 const REFRESH_LOCK = 'samplemind-auth-refresh';
@@ -83,11 +85,11 @@ export class ApiClient {
     await this.store.ready;
     const base = this.store.get().serverUrl;
     if (!base) throw noServerError();
-    if (init.auth === false) return this.checked(await this.send(base, path, init, null));
+    if (init.auth === false) return this.checked(await this.send(base, path, init, null), init);
 
     const token = await this.accessToken();
     let res = await this.send(base, path, init, token);
-    if (res.status !== 401) return this.checked(res);
+    if (res.status !== 401) return this.checked(res, init);
 
     // Expired or revoked: one refresh, one retry.
     await res.body?.cancel().catch(() => {});
@@ -98,7 +100,7 @@ export class ApiClient {
       await this.endSession(`The server ended your session (${err.message}). Sign in again.`);
       throw signedOutError(this.store.get().endedReason);
     }
-    return this.checked(res);
+    return this.checked(res, init);
   }
 
   /** GET/POST JSON helper. */
@@ -199,7 +201,7 @@ export class ApiClient {
   }
 
   private async send(base: string, path: string, init: ApiRequestInit, token: string | null) {
-    const { auth: _auth, headers, ...rest } = init;
+    const { auth: _auth, okStatuses: _ok, headers, ...rest } = init;
     const h: Record<string, string> = { ...headers };
     if (token) h.authorization = `Bearer ${token}`;
     try {
@@ -209,8 +211,8 @@ export class ApiClient {
     }
   }
 
-  private async checked(res: Response): Promise<Response> {
-    if (res.ok) return res;
+  private async checked(res: Response, init: ApiRequestInit): Promise<Response> {
+    if (res.ok || init.okStatuses?.includes(res.status)) return res;
     throw await errorFromResponse(res);
   }
 }

@@ -3,6 +3,7 @@ import { Dexie, type EntityTable, type Table } from 'dexie';
 import { installChangeTracking } from './change-tracking';
 import { MIGRATIONS } from './migrations';
 import type {
+  AiRecord,
   BlobRow,
   CollectionItemRow,
   CollectionRow,
@@ -10,7 +11,10 @@ import type {
   FileRow,
   FolderRow,
   MetaRow,
+  OutboxRow,
   QueueRow,
+  SyncBaseRow,
+  SyncStateRow,
   TagRow,
   VectorRow,
 } from './types';
@@ -31,6 +35,14 @@ export type SampleMindDb = Dexie & {
   collectionItems: Table<CollectionItemRow, [number, number]>;
   edits: EntityTable<EditRow, 'fileId'>;
   meta: EntityTable<MetaRow, 'key'>;
+  /** Pending sync mutations, by mutationId (see sync/outbox.ts). */
+  outbox: EntityTable<OutboxRow, 'mutationId'>;
+  /** Last known server state of entities with pending mutations (see sync/reconcile.ts). */
+  syncBase: EntityTable<SyncBaseRow, 'entity'>;
+  /** Sync bookkeeping: binding to an account, clock, cursor, bootstrap progress. */
+  syncState: EntityTable<SyncStateRow, 'key'>;
+  /** AI descriptions, keyed by [contentHash+promptVersion] (moved here from the samplemind-ai database). */
+  descriptions: Table<AiRecord, [string, string]>;
 };
 
 /** Opens (and migrates) the library database. Workers open their own instance with the same name. */

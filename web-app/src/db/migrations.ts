@@ -1,4 +1,5 @@
 import type { Transaction } from 'dexie';
+import { newId } from './ids';
 
 export type Migration = {
   version: number;
@@ -27,6 +28,27 @@ export const MIGRATIONS: Migration[] = [
       collectionItems: '[collectionId+fileId], fileId',
       edits: 'fileId',
       meta: 'key',
+    },
+  },
+  {
+    // Sync (issue 6): collections get a stable id for the server, the pending-mutations queue and
+    // its bookkeeping, and the AI descriptions move in from their own database so a description
+    // and its mutation are written in one transaction.
+    version: 2,
+    stores: {
+      collections: '++id, name, &syncId',
+      outbox: 'mutationId, entity',
+      syncBase: 'entity',
+      syncState: 'key',
+      descriptions: '[contentHash+promptVersion], contentHash, describedAt',
+    },
+    upgrade: async (tx) => {
+      await tx
+        .table('collections')
+        .toCollection()
+        .modify((c: { syncId?: string }) => {
+          c.syncId ??= newId();
+        });
     },
   },
 ];

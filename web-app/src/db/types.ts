@@ -1,7 +1,18 @@
-import type { AnalysisError, PitchClass, SampleType, Scale } from '@samplemind/contract';
+import type {
+  AiProviderId,
+  AiSampleAnalysis,
+  AnalysisError,
+  MutationName,
+  PitchClass,
+  SampleType,
+  Scale,
+} from '@samplemind/contract';
 
-/** Where a file stands in the library. */
-export type FileStatus = 'queued' | 'done' | 'error' | 'missing';
+/**
+ * Where a file stands in the library. 'remote': a sample synced from another device whose audio
+ * is not on this one (listed, searchable and tagged, but nothing to play or re-analyse).
+ */
+export type FileStatus = 'queued' | 'done' | 'error' | 'missing' | 'remote';
 
 /**
  * The measured values the browser filters and sorts on, copied from the analysis result into the
@@ -60,7 +71,21 @@ export type QueueRow = { fileId: number; enqueuedAt: number };
 export type VectorRow = { contentHash: string; v: Float32Array };
 
 export type TagRow = { id?: number; name: string; createdAt: number };
-export type CollectionRow = { id?: number; name: string; createdAt: number };
+export type CollectionRow = {
+  id?: number;
+  name: string;
+  createdAt: number;
+  /** The collection's id on the sync server (a UUID), stable across devices. */
+  syncId?: string;
+  /** Kept for sync (the server has them; the app does not show them yet). */
+  description?: string;
+  color?: string | null;
+  /**
+   * While the library syncs: the members as content hashes (what the server holds, plus this
+   * device's pending changes), so a sample that shows up later (pulled, imported) rejoins it.
+   */
+  sampleIds?: string[];
+};
 export type CollectionItemRow = { collectionId: number; fileId: number; addedAt: number };
 
 /**
@@ -74,7 +99,49 @@ export type EditRow = {
   type?: SampleType | null;
   tags?: number[];
   favourite?: boolean;
+  /** Synced from other devices (0-5); the app does not edit it yet. */
+  rating?: number | null;
+  /** Synced from other devices; the app does not edit it yet. */
+  notes?: string;
   updatedAt: number;
 };
 
 export type MetaRow = { key: string; value: unknown };
+
+/** One AI description, per sound (content hash) and prompt version. Duplicated files share it. */
+export type AiRecord = {
+  contentHash: string;
+  promptVersion: string;
+  analysis: AiSampleAnalysis;
+  provider: AiProviderId;
+  model: string;
+  /** The server answered from its cache. */
+  cached: boolean;
+  describedAt: number;
+  /** The synced text this record came from (see sync/ai-bridge.ts), so it round-trips exactly. */
+  syncText?: string;
+};
+
+/**
+ * A local change waiting for the sync server, numbered 1, 2, 3, … per client with no gaps. Written
+ * in the same transaction as the change itself. `args` are the contract's mutation args, except
+ * that sample.upsertAnalysis carries `analyserVersion` instead of the (large) analysis, which the
+ * push reads from the samples table.
+ */
+export type OutboxRow = {
+  mutationId: number;
+  hlc: string;
+  name: MutationName;
+  args: Record<string, unknown> & { id: string };
+  /** "s:<content hash>" or "c:<collection syncId>". */
+  entity: string;
+};
+
+/**
+ * The server's state of an entity as this device last knew it, kept while the entity has pending
+ * mutations: when they are acknowledged but change nothing on the server (an edit elsewhere won),
+ * the entity does not come back in a pull, and this is what the library returns to.
+ */
+export type SyncBaseRow = { entity: string; state: unknown };
+
+export type SyncStateRow = { key: string; value: unknown };

@@ -9,6 +9,10 @@ import type { SampleMindDb } from '../db/database';
 import { describeStorageError, isQuotaError } from '../db/storage-errors';
 import type { FileRow, QueueRow } from '../db/types';
 import type { LibraryIndex } from '../state/library-index';
+import { type AnalysedSync, prepareAnalysedSync } from '../sync/import-sync';
+import { announceLocalChange } from '../sync/notify';
+import { withSyncTables } from '../sync/outbox';
+import { getBinding } from '../sync/sync-store';
 import { type FileAccess, SourceUnavailable } from './file-access';
 import { type ImportProgress, RateMeter } from './progress';
 import { type Reader, type ReadResult, readHere } from './reader';
@@ -435,8 +439,24 @@ export class Importer {
     const { db, index } = this.deps;
     const patches = items.map((o) => ({ key: o.id, changes: patchOf(o) }));
     const results = items.flatMap((o) => (o.kind === 'result' ? [o.result] : []));
+    const analysed = items.flatMap((o) =>
+      o.kind === 'error'
+        ? []
+        : [
+            {
+              fileId: o.id,
+              hash: o.result.contentHash || o.hash!,
+              analyserVersion: o.result.analyserVersion,
+              isFresh: o.kind === 'result',
+            },
+          ],
+    );
+    let sync: AnalysedSync | null = null;
     try {
-      await db.transaction('rw', [db.files, db.samples, db.vectors, db.queue], async () => {
+      await db.transaction('rw', withSyncTables(db, [db.samples, db.vectors, db.queue, db.blobs]), async () => {
+        // While the library syncs, the results are queued for the server in this same transaction.
+        const binding = analysed.length ? await getBinding(db) : undefined;
+        if (binding) sync = await prepareAnalysedSync(db, binding, analysed);
         await db.files.bulkUpdate(patches);
         // Awaiting each slice lets the event loop run between them (the transaction stays open).
         for (let i = 0; i < results.length; i += WRITE_CHUNK) {
@@ -447,6 +467,7 @@ export class Importer {
           );
         }
         await db.queue.bulkDelete(items.map((o) => o.id));
+        await (sync as AnalysedSync | null)?.commit();
       });
     } catch (err) {
       // Nothing was stored: the files stay queued (in the table too) and are retried after a reload.
@@ -464,9 +485,20 @@ export class Importer {
     }
     const now = this.now();
     let ok = 0;
+    const synced = sync as AnalysedSync | null;
+    if (synced?.removed.length) index.remove(synced.removed);
     for (const p of patches) {
       index.patchFile(p.key, p.changes);
       if (p.changes.status === 'done') ok++;
+    }
+    if (synced) {
+      for (const e of synced.edits) index.applyEdit(e.fileId, e.edit);
+      for (const m of synced.members) {
+        const set = new Set(index.collections.get(m.collectionId) ?? []);
+        set.add(m.fileId);
+        index.setCollectionMembers(m.collectionId, set);
+      }
+      announceLocalChange({ hashes: synced.hashes, collections: synced.members.length > 0, enqueued: synced.enqueued });
     }
     this.session.done += ok;
     this.session.failed += items.length - ok;

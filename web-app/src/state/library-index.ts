@@ -2,8 +2,8 @@ import { ANALYSER_VERSION, SAMPLE_TYPES, type SampleType } from '@samplemind/con
 import type { EditRow, FileRow, FileStatus, SampleSummary } from '../db/types';
 import { keyCode, NO_KEY } from '../query/keys';
 
-export const STATUS_CODES: readonly FileStatus[] = ['queued', 'done', 'error', 'missing'];
-export const STATUS = { queued: 0, done: 1, error: 2, missing: 3 } as const;
+export const STATUS_CODES: readonly FileStatus[] = ['queued', 'done', 'error', 'missing', 'remote'];
+export const STATUS = { queued: 0, done: 1, error: 2, missing: 3, remote: 4 } as const;
 export const NO_TYPE = -1;
 
 /** Bits of `edited`: which values the user overrode. */
@@ -157,6 +157,22 @@ export class LibraryIndex {
 
   hasHash(hash: string): boolean {
     return this.hashCount.has(hash);
+  }
+
+  /** File ids per content hash, for the given hashes that have rows (one pass over the rows). */
+  filesWithHashes(hashes: Iterable<string>): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    const wanted = new Set<string>();
+    for (const h of hashes) if (this.hashCount.has(h)) wanted.add(h);
+    if (!wanted.size) return out;
+    for (let r = 0; r < this.size; r++) {
+      const h = this.hash[r];
+      if (!wanted.has(h)) continue;
+      const list = out.get(h);
+      if (list) list.push(this.fileId[r]);
+      else out.set(h, [this.fileId[r]]);
+    }
+    return out;
   }
 
   setTagNames(tags: Iterable<{ id?: number; name: string }>): void {

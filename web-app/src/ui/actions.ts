@@ -13,7 +13,10 @@ export function togglePlay(store: AppStore, player: Player, fileId: number, forc
   if (store.index.status[r] === STATUS.remote) {
     // Synced from another device: there is no audio here to play.
     if (player.state.fileId !== null) player.stop();
-    store.notify(`“${store.index.name[r]}” is not on this device: its audio file is on another of your devices.`, 'info');
+    store.notify(
+      `“${store.index.name[r]}” is not on this device: its audio file is on another of your devices.`,
+      'info',
+    );
     return;
   }
   const lufs = store.index.lufs[r];

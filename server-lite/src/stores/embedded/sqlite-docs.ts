@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Mutation, SampleFilters, SampleSummary } from '@samplemind/contract';
 import Database from 'better-sqlite3';
-import { type CursorPos, parseSort, type SampleRow, toRow, toSummary } from '../../library/views';
 import { COMPACT_FORMAT, compactSampleJson } from '../../library/sync-json';
+import { type CursorPos, parseSort, type SampleRow, toRow, toSummary } from '../../library/views';
 import type { CollectionDoc, SampleDoc } from '../../sync/model';
 import { liveElements, parseSampleDoc } from '../../sync/model';
 import { type BatchState, touchedEntity } from '../../sync/reduce';
@@ -369,16 +369,42 @@ export class SqliteDocumentStore implements DocumentStore {
     // seq and rowid come from the samples_seq index; the samples row (and its big doc) is read
     // only for rows without a current compact text.
     const s = this.st(
-      `SELECT s.seq, c.body, CASE WHEN c.v IS ? THEN NULL ELSE s.doc END AS doc
+      `SELECT s.seq, s.rowid AS rowid, c.body, CASE WHEN c.v IS ? THEN NULL ELSE s.doc END AS doc
        FROM samples s LEFT JOIN samples_compact c ON c.rowid = s.rowid
        WHERE s.user_id = ? AND s.seq > ? ORDER BY s.seq LIMIT ?`,
-    ).all(COMPACT_FORMAT, userId, cursor, limit + 1) as { seq: number; body: string | null; doc: string | null }[];
+    ).all(COMPACT_FORMAT, userId, cursor, limit + 1) as {
+      seq: number;
+      rowid: number;
+      body: string | null;
+      doc: string | null;
+    }[];
     const page = this.pageOf(userId, cursor, limit, s);
-    return {
-      ...page,
-      samples: page.samples.map((r) => (r.doc === null ? r.body! : compactSampleJson(parseSampleDoc(r.doc)))),
-      collections: page.collections.map((r) => JSON.parse(r.doc)),
-    };
+    const rebuilt: { rowid: number; seq: number; body: string }[] = [];
+    const samples = page.samples.map((r) => {
+      if (r.doc === null) return r.body!;
+      const body = compactSampleJson(parseSampleDoc(r.doc));
+      rebuilt.push({ rowid: r.rowid, seq: r.seq, body });
+      return body;
+    });
+    if (rebuilt.length > 0) this.writeBackCompact(rebuilt);
+    return { ...page, samples, collections: page.collections.map((r) => JSON.parse(r.doc)) };
+  }
+
+  /**
+   * Stores compact texts rendered on read (rows from before the table, or of an older format), so
+   * only the first compact pull pays for them. Only where the sample has not changed since it was
+   * read (same seq); a failure (e.g. another process holds the write lock) just leaves them for
+   * next time.
+   */
+  private writeBackCompact(rows: { rowid: number; seq: number; body: string }[]): void {
+    const put = this.st(
+      'INSERT OR REPLACE INTO samples_compact (rowid, v, body) SELECT rowid, ?, ? FROM samples WHERE rowid = ? AND seq = ?',
+    );
+    try {
+      this.db.transaction(() => {
+        for (const r of rows) put.run(COMPACT_FORMAT, r.body, r.rowid, r.seq);
+      })();
+    } catch {}
   }
 
   /** Merges a page of sample rows with the collections changed in the same range, in seq order. */

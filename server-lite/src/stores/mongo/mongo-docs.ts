@@ -1,7 +1,7 @@
 import type { Mutation, SampleFilters, SortSpec } from '@samplemind/contract';
 import { type Collection, type Db, type Filter, MongoClient, MongoServerError } from 'mongodb';
-import { type CursorPos, parseSort, toRow, toSummary } from '../../library/views';
 import { COMPACT_FORMAT, compactSampleJson } from '../../library/sync-json';
+import { type CursorPos, parseSort, toRow, toSummary } from '../../library/views';
 import { type CollectionDoc, liveElements, parseSampleDoc, type SampleDoc } from '../../sync/model';
 import { type BatchOutcome, type BatchState, touchedEntity } from '../../sync/reduce';
 import type { CompactPullPage, DocumentStore, ListPage, PullPage, SessionRecord, UserRecord } from '../types';
@@ -314,12 +314,28 @@ export class MongoDocumentStore implements DocumentStore {
         docs.set(r._id, r.doc);
       }
     }
-    return {
-      ...page,
-      samples: page.samples.map((r) =>
-        r.compactV === COMPACT_FORMAT ? r.compact! : compactSampleJson(parseSampleDoc(docs.get(r._id)!)),
-      ),
-    };
+    const rebuilt: { _id: string; seq: number; compact: string }[] = [];
+    const samples = page.samples.map((r) => {
+      if (r.compactV === COMPACT_FORMAT) return r.compact!;
+      const compact = compactSampleJson(parseSampleDoc(docs.get(r._id)!));
+      rebuilt.push({ _id: r._id, seq: r.seq, compact });
+      return compact;
+    });
+    if (rebuilt.length > 0) {
+      // Written back so only the first compact pull pays; only where the sample is unchanged.
+      await this.samples
+        .bulkWrite(
+          rebuilt.map((r) => ({
+            updateOne: {
+              filter: { _id: r._id, seq: r.seq },
+              update: { $set: { compact: r.compact, compactV: COMPACT_FORMAT } },
+            },
+          })),
+          { ordered: false },
+        )
+        .catch(() => undefined);
+    }
+    return { ...page, samples };
   }
 
   private async page(

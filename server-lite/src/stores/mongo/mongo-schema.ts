@@ -46,7 +46,7 @@ export type SampleRowDoc = {
    * before it existed (rendered from doc on read).
    */
   compact?: string;
-  compactV?: number;
+  compactV?: string;
 };
 export type CollectionRowDoc = {
   _id: string;

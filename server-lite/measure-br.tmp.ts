@@ -1,0 +1,12 @@
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { SqliteDocumentStore } from './src/stores/embedded/sqlite-docs';
+import { pullBody } from './src/library/sync-json';
+const store = new SqliteDocumentStore(process.argv[2]);
+const user = (await store.findUserByLogin('a@example.com'))!;
+const p = await store.pullCompact(user.id, 20000, 5000);
+const body = Buffer.from(pullBody({ cursor: String(p.cursor), hasMore: p.hasMore, samples: p.samples, collections: [], clients: p.clients }));
+console.log('raw', body.length, (body.length / 5000).toFixed(1));
+const time = (f: () => Buffer) => { const t = performance.now(); const out = f(); const ms = performance.now() - t; return { bytes: out.length, perSample: +(out.length / 5000).toFixed(1), ms: +ms.toFixed(1) }; };
+for (const level of [6, 6]) console.log('gzip', level, time(() => gzipSync(body, { level })));
+for (const q of [4, 5, 4, 5, 4, 5]) console.log('br', q, time(() => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: q, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })));
+await store.close();

@@ -1,0 +1,31 @@
+import { pullResponseSchema } from '@samplemind/contract';
+import { compileSerializer } from './src/library/serialize';
+import { pullBody } from './src/library/sync-json';
+import { SqliteDocumentStore } from './src/stores/embedded/sqlite-docs';
+const store = new SqliteDocumentStore(process.argv[2]);
+const user = (await store.findUserByLogin('a@example.com'))!;
+const ser = compileSerializer(pullResponseSchema);
+for (let k = 0; k < 3; k++) {
+  let t = performance.now();
+  const p = await store.pullCompact(user.id, 30000 + k * 5000, 5000);
+  const tRead = performance.now() - t;
+  t = performance.now();
+  const body = pullBody({ cursor: String(p.cursor), hasMore: p.hasMore, samples: p.samples, collections: [], clients: p.clients });
+  const tJoin = performance.now() - t;
+  const objs = { cursor: String(p.cursor), hasMore: p.hasMore, samples: p.samples.map((s) => JSON.parse(s)), collections: [], clients: p.clients };
+  t = performance.now();
+  const viaFjs = ser(objs as never);
+  const tFjs = performance.now() - t;
+  t = performance.now();
+  pullResponseSchema.parse(objs);
+  const tZod = performance.now() - t;
+  t = performance.now();
+  JSON.stringify(objs);
+  const tJson = performance.now() - t;
+  const full = await store.pull(user.id, 30000 + k * 5000, 5000);
+  t = performance.now();
+  await store.pull(user.id, 30000 + k * 5000, 5000);
+  const tFullRead = performance.now() - t;
+  console.log({ readCompactMs: +tRead.toFixed(1), joinMs: +tJoin.toFixed(1), fastJsonStringifyMs: +tFjs.toFixed(1), zodParseMs: +tZod.toFixed(1), jsonStringifyMs: +tJson.toFixed(1), readAndParseDocsMs: +tFullRead.toFixed(1), same: JSON.stringify(JSON.parse(viaFjs)) === JSON.stringify(JSON.parse(body)) , n: full.samples.length});
+}
+await store.close();

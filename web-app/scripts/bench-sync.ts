@@ -1,0 +1,324 @@
+#!/usr/bin/env -S npx tsx
+// Sync benchmark (issue 6 §5): the BUILT app in headless Chromium against a real server-lite (own
+// process; embedded stores, or Redis with --redis) seeded with a synthetic library.
+//   1. initial sync: a fresh profile signs in → time until every sample is in IndexedDB and the
+//      library shows them all, bytes on the wire (counted at a TCP pass-through in front of the
+//      server, both directions, headers and compression as sent), server CPU seconds (/proc).
+//   2. steady state: two signed-in devices A and B; N edits (favourite toggles) on A through the
+//      UI, each timed from the click on A to the row changing on B's screen: p50/p95.
+// Prints JSON (stdout, or --json FILE) and a summary with the targets (stderr).
+//
+// Usage: npm run bench:sync -- [--count 100000] [--edits 50] [--redis] [--skip-steady] [--json out.json]
+// Develop with --count 5000; 100k takes a few minutes (seeding, then two devices' first syncs).
+import { writeFile } from 'node:fs/promises';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { BrowserContext, Page } from 'playwright-core';
+import { AiPage } from '../e2e/pages/ai-page';
+import { newUser } from '../e2e/pages/sync-api';
+import { type SeedResult, type SyncServer, seedLibrary, startSyncServer } from '../e2e/pages/sync-server';
+import { ensureBuilt, freePort, startPreview } from './app-server.mjs';
+import { launchApp } from './chromium.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : def;
+};
+const flag = (name: string) => args.includes(`--${name}`);
+const COUNT = Number(opt('count', '100000'));
+const EDITS = Number(opt('edits', '50'));
+const USE_REDIS = flag('redis');
+const log = (...a: unknown[]) => console.error(...a);
+
+const TARGETS = { initialSyncSeconds: 20, wireMB: 30, editP95Ms: 1000 };
+
+const pct = (xs: number[], p: number) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const round = (x: number | null, d = 1) => (x === null ? null : Number(x.toFixed(d)));
+
+/** A TCP pass-through that counts every byte each way (what crosses the wire to the server). */
+async function startByteCounter(upstreamPort: number) {
+  const port = (await freePort()) as number;
+  const bytes = { toServer: 0, fromServer: 0 };
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const up = connect(upstreamPort, '127.0.0.1');
+    sockets.add(client);
+    sockets.add(up);
+    client.on('data', (d) => {
+      bytes.toServer += d.length;
+    });
+    up.on('data', (d) => {
+      bytes.fromServer += d.length;
+    });
+    client.pipe(up);
+    up.pipe(client);
+    const end = () => {
+      client.destroy();
+      up.destroy();
+      sockets.delete(client);
+      sockets.delete(up);
+    };
+    client.on('error', end);
+    up.on('error', end);
+    client.on('close', end);
+    up.on('close', end);
+  });
+  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bytes,
+    reset() {
+      bytes.toServer = 0;
+      bytes.fromServer = 0;
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => ok());
+      }),
+  };
+}
+
+type Device = { context: BrowserContext; page: Page; account: AiPage; close(): Promise<void> };
+
+async function openDevice(appUrl: string): Promise<Device> {
+  const { context, close } = await launchApp();
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(appUrl);
+  await page.waitForSelector('html[data-ready="1"]', { timeout: 60_000 });
+  return { context, page, account: new AiPage(page), close };
+}
+
+/** Library counts as the device has them: rows in IndexedDB, rows in the index, the shown count. */
+function libraryState(page: Page) {
+  return page.evaluate(async () => {
+    type Sm = {
+      store: { db: { files: { count(): Promise<number> } }; index: { size: number } };
+    };
+    const sm = (globalThis as unknown as { __samplemind: Sm }).__samplemind;
+    const el = document.querySelector('[data-testid="sync-status"]') as HTMLElement | null;
+    return {
+      idb: await sm.store.db.files.count(),
+      index: sm.store.index.size,
+      shown: Number(document.querySelector('[data-testid="view-count"]')?.textContent ?? '0'),
+      state: el?.dataset.state ?? null,
+      pending: Number(document.querySelector('[data-testid="sync-pending"]')?.textContent ?? '0'),
+    };
+  });
+}
+
+/**
+ * Signs a fresh device in and waits for the first sync: every sample in IndexedDB, in the index,
+ * in the table's count, and the status idle. Times are from the sign-in click.
+ */
+async function initialSync(
+  d: Device,
+  serverUrl: string,
+  user: { username: string; password: string },
+  count: number,
+) {
+  await d.account.openSettings();
+  await d.account.connect(serverUrl);
+  const t0 = Date.now();
+  await d.account.submitSignIn(user.username, user.password);
+  await d.page.locator('[data-testid="settings-signed-in"]').waitFor({ timeout: 60_000 });
+  await d.account.closeSettings();
+  const at: Record<string, number | null> = { signedIn: Date.now() - t0, idb: null, shown: null, idle: null };
+  let last = 0;
+  for (;;) {
+    const s = await libraryState(d.page);
+    const now = Date.now() - t0;
+    if (at.idb === null && s.idb >= count) at.idb = now;
+    if (at.shown === null && s.index >= count && s.shown >= count) at.shown = now;
+    if (at.idb !== null && at.shown !== null && s.state === 'idle' && s.pending === 0) {
+      at.idle = now;
+      break;
+    }
+    if (now - last > 5000) {
+      last = now;
+      log(`  ${(now / 1000).toFixed(0)} s: ${s.idb} in IndexedDB, ${s.shown} shown, ${s.state}`);
+    }
+    if (now > 15 * 60_000) throw new Error(`initial sync not done after 15 min: ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return at;
+}
+
+/** Filters a device's table to one sample by its exact name; resolves once that row shows. */
+async function showOnly(d: Device, name: string) {
+  await d.page.locator('[data-testid="search"]').fill(name);
+  await d.page.waitForFunction(
+    (n) => {
+      const rows = [...document.querySelectorAll('[role="row"][data-file-id] .name')];
+      return rows.some((r) => r.textContent === n);
+    },
+    name,
+    { timeout: 10_000 },
+  );
+}
+
+const starOf = (page: Page, name: string) =>
+  page.evaluate((n) => {
+    const rows = [...document.querySelectorAll('[role="row"][data-file-id]')];
+    const row = rows.find((r) => r.querySelector('.name')?.textContent === n);
+    return row?.querySelector('.c-fav')?.textContent === '★';
+  }, name);
+
+async function steadyState(a: Device, b: Device, names: string[]) {
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  for (let i = 0; i < EDITS; i++) {
+    const name = names[(i * 7919) % names.length];
+    await Promise.all([showOnly(a, name), showOnly(b, name)]);
+    await a.page.locator('[role="row"][data-file-id]', { hasText: name }).first().click();
+    const want = !(await starOf(a.page, name));
+    // B watches its screen every frame; the clock is the machine's, shared by A, B and this script.
+    const seen = b.page.waitForFunction(
+      ({ n, want }) => {
+        const rows = [...document.querySelectorAll('[role="row"][data-file-id]')];
+        const row = rows.find((r) => r.querySelector('.name')?.textContent === n);
+        return (row?.querySelector('.c-fav')?.textContent === '★') === want ? Date.now() : null;
+      },
+      { n: name, want },
+      { polling: 'raf', timeout: 15_000 },
+    );
+    const t0 = Date.now();
+    await a.page.locator('[data-testid="favourite"]').click();
+    try {
+      const at = (await (await seen).jsonValue()) as number;
+      latencies.push(at - t0);
+    } catch {
+      failures.push(name);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return { latencies, failures };
+}
+
+async function main() {
+  ensureBuilt(log);
+  const preview = await startPreview();
+  const user = newUser('bench');
+  let server: SyncServer | null = null;
+  let counter: Awaited<ReturnType<typeof startByteCounter>> | null = null;
+  const devices: Device[] = [];
+  try {
+    log(`seeding ${COUNT} samples (${USE_REDIS ? 'embedded documents + Redis' : 'embedded stores'})…`);
+    const seeds: SeedResult[] = [];
+    server = await startSyncServer({
+      redis: USE_REDIS,
+      prepare: async (env) => {
+        seeds.push(await seedLibrary(env, user, COUNT, (l) => log(`  ${l}`)));
+      },
+    });
+    const seeded = seeds[0];
+    log(`seeded in ${(seeded.elapsedMs / 1000).toFixed(1)} s: ${JSON.stringify(seeded.counts)}`);
+    counter = await startByteCounter(server.port);
+
+    // 1. initial sync on a fresh device.
+    const a = await openDevice(preview.url);
+    devices.push(a);
+    counter.reset();
+    const cpu0 = server.cpuSeconds();
+    log(`initial sync of ${COUNT} samples on device A…`);
+    const timesA = await initialSync(a, counter.url, user, COUNT);
+    const cpu1 = server.cpuSeconds();
+    const wire = { ...counter.bytes };
+    const initial = {
+      samples: COUNT,
+      signedInMs: timesA.signedIn,
+      allInIndexedDbMs: timesA.idb,
+      allShownMs: timesA.shown,
+      idleMs: timesA.idle,
+      seconds: round(Math.max(timesA.idb ?? 0, timesA.shown ?? 0) / 1000, 2),
+      wireBytesFromServer: wire.fromServer,
+      wireBytesToServer: wire.toServer,
+      wireMB: round((wire.fromServer + wire.toServer) / 1048576, 2),
+      serverCpuSeconds: round(cpu1 - cpu0, 2),
+    };
+    log(
+      `  done: ${initial.seconds} s, ${initial.wireMB} MB on the wire, server CPU ${initial.serverCpuSeconds} s`,
+    );
+
+    // 2. steady state between A and a second device B.
+    let steady: Record<string, unknown> | null = null;
+    if (!flag('skip-steady') && EDITS > 0) {
+      const b = await openDevice(preview.url);
+      devices.push(b);
+      log('initial sync on device B…');
+      const timesB = await initialSync(b, counter.url, user, COUNT);
+      const names = await a.page.evaluate(() => {
+        const index = (
+          globalThis as unknown as { __samplemind: { store: { index: { name: string[]; size: number } } } }
+        ).__samplemind.store.index;
+        const seen = new Map<string, number>();
+        for (let r = 0; r < index.size; r++) seen.set(index.name[r], (seen.get(index.name[r]) ?? 0) + 1);
+        // Unique names only, so a search shows exactly one row.
+        return [...seen].filter(([, n]) => n === 1).map(([name]) => name);
+      });
+      log(`${EDITS} edits on A, each timed until B shows it…`);
+      const { latencies, failures } = await steadyState(a, b, names);
+      steady = {
+        edits: EDITS,
+        arrived: latencies.length,
+        lost: failures.length,
+        p50Ms: pct(latencies, 50),
+        p95Ms: pct(latencies, 95),
+        maxMs: latencies.length ? Math.max(...latencies) : null,
+        deviceBInitialSeconds: round(Math.max(timesB.idb ?? 0, timesB.shown ?? 0) / 1000, 2),
+      };
+    }
+
+    const result = {
+      benchmark: 'sync',
+      stores: USE_REDIS ? 'sqlite+redis' : 'embedded',
+      seed: { samples: seeded.counts.samples, mutations: seeded.counts.mutations, ms: seeded.elapsedMs },
+      initial,
+      steady,
+      targets: TARGETS,
+      pass: {
+        initialTime: initial.seconds !== null && initial.seconds <= TARGETS.initialSyncSeconds,
+        wire: initial.wireMB !== null && initial.wireMB <= TARGETS.wireMB,
+        editP95: steady
+          ? (steady.p95Ms as number | null) !== null &&
+            (steady.p95Ms as number) <= TARGETS.editP95Ms &&
+            steady.lost === 0
+          : null,
+      },
+    };
+    const json = JSON.stringify(result, null, 2);
+    const out = opt('json', '');
+    if (out) await writeFile(out, `${json}\n`);
+    else console.log(json);
+
+    const ok = (b: boolean | null) => (b === null ? 'skipped' : b ? 'OK' : 'MISS');
+    log('');
+    log(`sync benchmark — ${COUNT.toLocaleString()} samples, ${result.stores} stores`);
+    log(
+      `  initial sync:   ${initial.seconds} s to all in IndexedDB and shown (target <= ${TARGETS.initialSyncSeconds} s) ${ok(result.pass.initialTime)}`,
+    );
+    log(
+      `  on the wire:    ${initial.wireMB} MB (${(wire.fromServer / 1048576).toFixed(2)} MB down, ${(wire.toServer / 1048576).toFixed(2)} MB up; target <= ${TARGETS.wireMB} MB) ${ok(result.pass.wire)}`,
+    );
+    log(`  server CPU:     ${initial.serverCpuSeconds} s`);
+    if (steady)
+      log(
+        `  edit A → B:     p50 ${steady.p50Ms} ms, p95 ${steady.p95Ms} ms, max ${steady.maxMs} ms over ${steady.arrived}/${EDITS} edits (target p95 <= ${TARGETS.editP95Ms} ms) ${ok(result.pass.editP95)}`,
+      );
+    if (COUNT !== 100_000) log(`  (targets are for 100,000 samples; this run had ${COUNT.toLocaleString()})`);
+  } finally {
+    for (const d of devices) await d.close();
+    await counter?.close();
+    await server?.stop();
+    await preview.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+import { type PullResponse, summaryFromAnalysis } from '@samplemind/contract';
+import type { ApiClient } from '../account/api-client';
+import { ApiError } from '../account/api-error';
+import type { SampleMindDb } from '../db/database';
+import type { OutboxRow } from '../db/types';
+import {
+  applyToCollection,
+  applyToSample,
+  type CollectionState,
+  collectionEntity,
+  collectionFromSync,
+  type SampleState,
+  sampleEntity,
+  sampleFromSync,
+} from './entity-state';
+import { observeHlc } from './hlc';
+import { withSyncTables } from './outbox';
+import { type IndexPatch, type Candidates, projectStates, type SampleInput } from './project';
+import { dropAcknowledged } from './push';
+import { getBinding, getCursor, putBinding, putCursor } from './sync-store';
+
+export const PULL_LIMIT = 5000;
+
+export async function fetchPage(
+  api: ApiClient,
+  cursor: string,
+  options: { signal?: AbortSignal; limit?: number } = {},
+): Promise<PullResponse> {
+  const q = new URLSearchParams({ cursor, limit: String(options.limit ?? PULL_LIMIT), view: 'compact' });
+  const page = await api.json<PullResponse>(`/api/v1/sync/pull?${q}`, {
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (
+    !page ||
+    typeof page.cursor !== 'string' ||
+    !Array.isArray(page.samples) ||
+    !Array.isArray(page.collections) ||
+    typeof page.clients !== 'object'
+  )
+    throw new ApiError('bad-response', 'The server answered the sync pull with something unexpected.');
+  return page;
+}
+
+/** Pending mutations of these entities, oldest first. */
+async function pendingFor(db: SampleMindDb, entities: string[]): Promise<Map<string, OutboxRow[]>> {
+  const out = new Map<string, OutboxRow[]>();
+  if (!entities.length || (await db.outbox.count()) === 0) return out;
+  const rows = await db.outbox.where('entity').anyOf(entities).toArray();
+  rows.sort((a, b) => a.mutationId - b.mutationId);
+  for (const r of rows) {
+    const list = out.get(r.entity);
+    if (list) list.push(r);
+    else out.set(r.entity, [r]);
+  }
+  return out;
+}
+
+export type AppliedPage = { patch: IndexPatch; samples: number; collections: number };
+
+/** The transaction scope of applying server states to the library. */
+export const applyScope = (db: SampleMindDb) =>
+  withSyncTables(db, [db.files, db.edits, db.tags, db.vectors, db.queue, db.blobs, db.descriptions]);
+
+/**
+ * Applies one pull page in one transaction: drops acknowledged mutations, re-applies the pending
+ * ones on top of the pulled states (so local edits not yet on the server neither vanish nor
+ * flicker), writes the result to the library and moves the cursor. Returns null when the page is
+ * stale (the cursor moved since it was asked for: a duplicate answer) or the library was re-bound.
+ */
+export async function applyPage(
+  db: SampleMindDb,
+  requestCursor: string,
+  clientId: string,
+  page: PullResponse,
+  candidates?: Candidates,
+): Promise<AppliedPage | null> {
+  return db.transaction('rw', applyScope(db), async () => {
+    if ((await getCursor(db)) !== requestCursor) return null;
+    const binding = await getBinding(db);
+    if (!binding || binding.clientId !== clientId) return null;
+    await dropAcknowledged(db, page.clients[clientId] ?? 0);
+
+    const samples = page.samples.map(sampleFromSync);
+    const collections = page.collections.map(collectionFromSync);
+    const entities = [...samples.map((s) => sampleEntity(s.id)), ...collections.map((c) => collectionEntity(c.id))];
+    // Entities with a base keep the server's latest word there (see SyncBaseRow).
+    const bases = entities.length && (await db.syncBase.count()) > 0 ? await db.syncBase.bulkGet(entities) : [];
+    const rebased = bases.flatMap((b, i) =>
+      b ? [{ entity: b.entity, state: i < samples.length ? samples[i] : collections[i - samples.length] }] : [],
+    );
+    if (rebased.length) await db.syncBase.bulkPut(rebased);
+
+    const pending = await pendingFor(db, entities);
+    const effSamples: SampleInput[] = page.samples.map((s, i) => {
+      let state: SampleState = samples[i];
+      for (const m of pending.get(sampleEntity(state.id)) ?? []) state = applyToSample(state, m);
+      const summary = s.summary ?? (s.analysis ? summaryFromAnalysis(s.analysis) : null);
+      return { state, summary };
+    });
+    const effCollections = collections.map((c) => {
+      let state: CollectionState = c;
+      for (const m of pending.get(collectionEntity(c.id)) ?? []) state = applyToCollection(state, m);
+      return state;
+    });
+    const patch = await projectStates(db, effSamples, effCollections, candidates ? { candidates } : {});
+
+    let seen = 0;
+    for (const s of page.samples) seen = Math.max(seen, Date.parse(s.updatedAt) || 0);
+    for (const c of page.collections) seen = Math.max(seen, Date.parse(c.updatedAt) || 0);
+    const hlc = observeHlc(binding.hlc, seen);
+    if (hlc !== binding.hlc) await putBinding(db, { ...binding, hlc });
+    await putCursor(db, page.cursor);
+    return { patch, samples: samples.length, collections: collections.length };
+  });
+}

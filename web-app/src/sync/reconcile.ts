@@ -1,0 +1,25 @@
+import type { SampleMindDb } from '../db/database';
+import { type CollectionState, isSampleEntity, type SampleState } from './entity-state';
+import { applyScope } from './pull';
+import { emptyPatch, type IndexPatch, projectStates } from './project';
+
+/**
+ * After a full pull: entities whose pending mutations are all acknowledged show the server's state
+ * again. Those that came back in the pull already do; those that did not were not changed by
+ * their mutations (a newer edit elsewhere won), so the server still holds their base: show that.
+ */
+export async function reconcile(db: SampleMindDb): Promise<IndexPatch> {
+  return db.transaction('rw', applyScope(db), async () => {
+    if ((await db.syncBase.count()) === 0) return emptyPatch();
+    const pending = new Set((await db.outbox.orderBy('entity').uniqueKeys()) as string[]);
+    const settled = (await db.syncBase.toArray()).filter((b) => !pending.has(b.entity));
+    if (!settled.length) return emptyPatch();
+    const samples = settled
+      .filter((b) => isSampleEntity(b.entity))
+      .map((b) => ({ state: b.state as SampleState, summary: null }));
+    const collections = settled.filter((b) => !isSampleEntity(b.entity)).map((b) => b.state as CollectionState);
+    const patch = await projectStates(db, samples, collections);
+    await db.syncBase.bulkDelete(settled.map((b) => b.entity));
+    return patch;
+  });
+}

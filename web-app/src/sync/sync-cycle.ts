@@ -1,0 +1,82 @@
+import type { ApiClient } from '../account/api-client';
+import type { SampleMindDb } from '../db/database';
+import { runBootstrap } from './bootstrap';
+import { emptyPatch, type IndexPatch, type Candidates } from './project';
+import { applyPage, fetchPage } from './pull';
+import { pushOnce } from './push';
+import { reconcile } from './reconcile';
+import { getBinding, getBootstrap, getCursor, putLastSyncedAt } from './sync-store';
+
+export type CycleHooks = {
+  signal?: AbortSignal;
+  /** Bootstrap progress (files described / all files). */
+  onBootstrap?(p: { done: number; total: number } | null): void;
+  /** After each push batch. */
+  onPushed?(): void | Promise<void>;
+  /** Files per hash as the in-memory index knows them (see Candidates); default: search the table. */
+  candidates?: Candidates;
+  /** After each applied page (and after reconciling): patch the index here. */
+  onApplied?(patch: IndexPatch, entities: number): void | Promise<void>;
+};
+
+export type CycleResult = {
+  /** False while the first description of the library is unfinished (nothing was pulled). */
+  didPull: boolean;
+  /** Content hashes the pull and reconcile touched. */
+  hashes: Set<string>;
+  collections: boolean;
+  syncedAt: number;
+};
+
+/**
+ * One sync: finish describing the library to the account (bootstrap), push every pending mutation
+ * in batches, pull every page since the cursor, then reconcile entities whose mutations settled.
+ * Throws on the first failure (the caller backs off); everything done before it stays done.
+ */
+export async function syncCycle(db: SampleMindDb, api: ApiClient, hooks: CycleHooks = {}): Promise<CycleResult> {
+  const { signal } = hooks;
+  const result: CycleResult = { didPull: false, hashes: new Set(), collections: false, syncedAt: 0 };
+  const binding = await getBinding(db);
+  if (!binding) return result;
+  const { clientId } = binding;
+
+  let boot = await getBootstrap(db);
+  if (boot?.state === 'running') {
+    hooks.onBootstrap?.({ done: boot.done, total: boot.total });
+    await runBootstrap(db, { ...(signal ? { signal } : {}), onProgress: (p) => hooks.onBootstrap?.(p) });
+    boot = await getBootstrap(db);
+  }
+  hooks.onBootstrap?.(boot && boot.state !== 'done' ? { done: boot.done, total: boot.total } : null);
+
+  for (;;) {
+    if (signal?.aborted) return result;
+    const out = await pushOnce(db, api, clientId, signal ? { signal } : {});
+    await hooks.onPushed?.();
+    if (out.isEmpty) break;
+  }
+  // Until the whole library is described, pulling would overwrite what is not sent yet.
+  if (boot && boot.state !== 'done') return result;
+
+  for (;;) {
+    if (signal?.aborted) return result;
+    const cursor = await getCursor(db);
+    const page = await fetchPage(api, cursor, signal ? { signal } : {});
+    const applied = await applyPage(db, cursor, clientId, page, hooks.candidates);
+    if (applied) {
+      for (const h of applied.patch.hashes) result.hashes.add(h);
+      result.collections ||= applied.patch.collectionsChanged || applied.patch.collections.size > 0;
+      await hooks.onApplied?.(applied.patch, applied.samples + applied.collections);
+    }
+    if (!page.hasMore || !applied) break;
+  }
+  const settled = (await db.syncBase.count()) > 0 ? await reconcile(db) : emptyPatch();
+  if (settled.hashes.length || settled.collections.size) {
+    for (const h of settled.hashes) result.hashes.add(h);
+    result.collections ||= settled.collections.size > 0;
+    await hooks.onApplied?.(settled, 0);
+  }
+  result.didPull = true;
+  result.syncedAt = Date.now();
+  await putLastSyncedAt(db, result.syncedAt);
+  return result;
+}

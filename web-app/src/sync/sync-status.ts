@@ -1,0 +1,39 @@
+/** What the sync status shows; the UI reads it through SyncEngine.getStatus/subscribe. */
+export type SyncState = 'off' | 'offline' | 'idle' | 'syncing' | 'error' | 'follower';
+
+export type SyncStatus = {
+  state: SyncState;
+  /** ms since epoch of the last completed sync (push + pull), this tab's or the leader tab's. */
+  lastSyncedAt: number | null;
+  /** Local changes not yet acknowledged by the server. */
+  pending: number;
+  /** A sentence for the user, or null. */
+  error: string | null;
+  /** This tab runs the sync (the others follow it). */
+  isLeader: boolean;
+  /** While the library is first shared with an account: files described so far / all files. */
+  bootstrap: { done: number; total: number } | null;
+  /** Samples and collections applied from the server since this page loaded. */
+  pulled: number;
+};
+
+export interface SyncEngine {
+  getStatus(): SyncStatus;
+  subscribe(listener: () => void): () => void;
+  /** Push and pull now; resolves when that sync finished (or failed: see getStatus().error). */
+  syncNow(): Promise<void>;
+  /** After an error: forget the back-off and try again at once. */
+  retry(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export const OFF_STATUS: SyncStatus = {
+  state: 'off',
+  lastSyncedAt: null,
+  pending: 0,
+  error: null,
+  isLeader: false,
+  bootstrap: null,
+  pulled: 0,
+};
