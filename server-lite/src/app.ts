@@ -11,6 +11,7 @@ import type { Config } from './config/env';
 import { compileSerializer } from './library/serialize';
 import authPlugin from './plugins/app/auth';
 import storesPlugin, { type StoreOverrides } from './plugins/app/stores';
+import compressionPlugin from './plugins/external/compression';
 import docsPlugin from './plugins/external/docs';
 import errorsPlugin from './plugins/external/errors';
 import metricsPlugin from './plugins/external/metrics';
@@ -65,6 +66,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(securityPlugin);
   await app.register(rateLimitPlugin);
+  await app.register(compressionPlugin);
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(multipart, {
     limits: { fileSize: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024), files: 1 },

@@ -8,6 +8,7 @@ import {
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPACT_FORMAT } from '../src/library/sync-json';
 import { sqliteFile } from '../src/stores';
 import { get, push, type User } from './api-helpers';
 import { clientMutations } from './fixtures';
@@ -168,23 +169,38 @@ for (const variant of VARIANTS.filter((v) => !v.skip)) {
       db.prepare(
         "UPDATE samples SET doc = json_remove(doc, '$.bpm', '$.key', '$.type') WHERE user_id = ?",
       ).run(carol.id);
-      const removed = db
-        .prepare('DELETE FROM samples_compact WHERE rowid IN (SELECT rowid FROM samples WHERE user_id = ?)')
-        .run(carol.id);
-      expect(removed.changes).toBe(2);
+      const rowids = (
+        db.prepare('SELECT rowid FROM samples WHERE user_id = ? ORDER BY id').all(carol.id) as {
+          rowid: number;
+        }[]
+      ).map((r) => r.rowid);
+      // One sample has no compact text at all, the other one of an older format.
+      expect(db.prepare('DELETE FROM samples_compact WHERE rowid = ?').run(rowids[0]).changes).toBe(1);
+      expect(
+        db
+          .prepare("UPDATE samples_compact SET v = '0-older', body = '{\"stale\":true}' WHERE rowid = ?")
+          .run(rowids[1]).changes,
+      ).toBe(1);
       expect(
         (db.prepare('SELECT doc FROM samples WHERE user_id = ?').all(carol.id) as { doc: string }[]).every(
           (r) => !('bpm' in JSON.parse(r.doc)),
         ),
       ).toBe(true);
-      db.close();
-
       const compact = await pullAll(app, carol, 'view=compact');
       expect(compact.samples).toHaveLength(2);
       for (const s of compact.samples) {
         expect(s).toMatchObject({ bpm: null, key: null, type: null });
         expect(s.summary).toEqual(summaryFromAnalysis(old.find((o) => o.id === s.id)!.analysis));
       }
+      // Rendered once, then kept: the texts are back, in the current format.
+      const current = db
+        .prepare(
+          'SELECT count(*) AS n FROM samples_compact WHERE rowid IN (?, ?) AND v = ? AND body NOT LIKE ?',
+        )
+        .get(rowids[0], rowids[1], COMPACT_FORMAT, '%stale%') as { n: number };
+      expect(current.n).toBe(2);
+      db.close();
+      expect((await pullAll(app, carol, 'view=compact')).samples).toEqual(compact.samples);
       const full = await pullAll(app, carol, 'view=full');
       expect(full.samples.map((s) => s.bpm)).toEqual([null, null]);
 

@@ -307,6 +307,11 @@ describe('sync conflict rule (property-based)', () => {
           clients: Object.fromEntries(Object.entries(page.clients).sort()),
         };
         expect(got).toEqual(view(ref));
+        // The compact texts written with each batch are what the final documents render to.
+        const compact = await store.pullCompact(user, 0, 1000);
+        expect(compact.samples.map((t) => JSON.parse(t))).toEqual(
+          page.samples.map((d) => JSON.parse(JSON.stringify(toSyncSample(d, 'compact')))),
+        );
         await store.close();
       }),
       { numRuns: 60 },
