@@ -1,6 +1,7 @@
 import type { AnalysisContext } from '../context';
 import type { Spectrogram } from '../dsp/stft';
 import { blockPowers, countPeaks, movingAverage, roughness } from './classify-envelope';
+import { singersFormantDb } from './classify-formant';
 import { overtoneHarmonicity } from './classify-harmonicity';
 import { FIRST_BIN, periodicityTrack } from './classify-periodicity';
 
@@ -48,6 +49,12 @@ export type ClassifyDescriptors = {
    * high for strings, winds and voices, low for membranes, bars and bells; null when not measurable.
    */
   harmonicity: number | null;
+  /**
+   * Singer's-formant prominence (classify-formant.ts), dB: mean power of the harmonics at
+   * 2.4-3.6 kHz over that at 1.3-2.3 kHz; above 0 for a sung vowel, well below for instruments;
+   * null when not measurable.
+   */
+  singersFormantDb: number | null;
   /** Octaves the low-band (< 300 Hz) centroid falls from the attack to 100 ms later. */
   lowGlideOct: number;
   /** Distinct noise bursts (>= 4 dB dips between them) in the first 100 ms. */
@@ -118,12 +125,8 @@ function compute(ctx: AnalysisContext): ClassifyDescriptors {
   const pitchFrom = Math.min(fEnd, fStart + Math.max(1, Math.round((0.03 * sr) / spec.hop)));
   const pitchTo = Math.max(pitchFrom, frameOf(last20 * block));
   const tonal = periodicityTrack(spec, pitchFrom, pitchTo);
-  const harmonicity = overtoneHarmonicity(
-    spec,
-    pitchFrom,
-    pitchTo,
-    tonal.voicedFraction >= 0.5 ? tonal.f0Hz : null,
-  );
+  const pitchedF0 = tonal.voicedFraction >= 0.5 ? tonal.f0Hz : null;
+  const harmonicity = overtoneHarmonicity(spec, pitchFrom, pitchTo, pitchedF0);
   const lowGlideOct = lowBandGlide(spec, fStart, fEnd);
 
   return {
@@ -135,6 +138,7 @@ function compute(ctx: AnalysisContext): ClassifyDescriptors {
     ...shape,
     ...tonal,
     harmonicity,
+    singersFormantDb: singersFormantDb(spec, pitchFrom, pitchTo, pitchedF0),
     lowGlideOct,
     bursts: countPeaks(
       movingAverage(hp, 2),
@@ -169,6 +173,7 @@ function silentDescriptors(): ClassifyDescriptors {
     f0SpreadCents: 0,
     vibratoCents: 0,
     harmonicity: null,
+    singersFormantDb: null,
     lowGlideOct: 0,
     bursts: 0,
     reattacks: 0,

@@ -103,6 +103,18 @@ export type Prototype = { label: SampleType; name: string; terms: Term[] };
  */
 const inharmonic = lin((d) => d.harmonicity ?? 0, 0, 0.5, 0.15);
 
+/**
+ * The singer's formant (classify-formant.ts): 0 dB is where the spectrum stops rolling off between
+ * 1.3-2.3 kHz and 2.4-3.6 kHz, which instruments' spectra do not; 2 dB is about the scatter of the
+ * measurement. A sung vowel expects it above 0 dB, a held instrument note below; not measurable
+ * leaves the voice without its evidence (the missing-descriptor penalty) and costs the instrument
+ * nothing.
+ */
+const SINGERS_FORMANT_SOFT_DB = 2;
+/** Weighted double in the sung-vowel prototype: it is the one term that tells a voice from a held instrument note. */
+const singersFormant = lin((d) => d.singersFormantDb, 0, inf, SINGERS_FORMANT_SOFT_DB, 2);
+const noSingersFormant = lin((d) => d.singersFormantDb ?? -inf, -inf, 0, SINGERS_FORMANT_SOFT_DB);
+
 const attack = (d: Derived) => d.attackSec + 0.001;
 const decay = (d: Derived) => d.decay20Sec + 0.001;
 const hold = (d: Derived) => d.hold10Sec + 0.001;
@@ -318,6 +330,7 @@ export const ONE_SHOT_PROTOTYPES: Prototype[] = [
       oct(pitch, 160, inf, 0.5, 0.5),
       lin((d) => d.f0SpreadCents, 0, 30, 30),
       oct(hold, 0.3, inf, 1),
+      noSingersFormant,
     ],
   },
   {
@@ -367,6 +380,21 @@ export const ONE_SHOT_PROTOTYPES: Prototype[] = [
       oct(attack, 0.03, 1, 1),
       lin((d) => d.f0SpreadCents, 12, 80, 5),
       lin((d) => d.high, 0, 0.15, 0.1),
+    ],
+  },
+  {
+    // A held sung vowel, solo or choir, with or without vibrato: harmonic, in the range of voices
+    // (80 Hz - 1 kHz), a soft onset, held, and the singer's formant: the spectrum dips after the
+    // vowel's F1/F2 and climbs again at 2.4-3.6 kHz, where held instrument notes roll off (a few
+    // struck or distorted sounds climb there too: the soft onset and the hold keep them out).
+    label: 'vocal',
+    name: 'sung-vowel',
+    terms: [
+      lin((d) => d.periodicity, 0.8, 1, 0.1),
+      oct(pitch, 80, 1000, 0.3),
+      oct(hold, 0.4, inf, 0.7),
+      oct(attack, 0.03, 1, 1),
+      singersFormant,
     ],
   },
   {

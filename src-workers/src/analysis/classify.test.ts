@@ -96,7 +96,7 @@ function label(signal: Float32Array, isLoop = false) {
   return classifyType(createContext(signal, SR), measured(isLoop));
 }
 
-describe('classifyType (descriptor-prototype-v1)', () => {
+describe('classifyType (descriptor-prototype-v2-singers-formant)', () => {
   it('calls a falling sine sweep with a short decay a kick', () => {
     expect(label(kick()).label).toBe('kick');
   });

@@ -6,11 +6,12 @@ import { derive, FX_BASELINE, ONE_SHOT_PROTOTYPES, prototypePenalty } from './cl
 import type { Measured } from './measured';
 
 /**
- * Sample type classifier, method "descriptor-prototype-v1".
+ * Sample type classifier, method "descriptor-prototype-v2-singers-formant".
  *
  * No training data: a handful of perceptual descriptors in physical units (band energies,
  * attack/decay/sustain times, spectral centroid and flatness, periodicity and fundamental, pitch
- * glide, vibrato, noise bursts, re-attacks, amplitude wobble; classify-descriptors.ts) are compared with
+ * glide, vibrato, noise bursts, re-attacks, amplitude wobble, the singer's formant of the harmonic
+ * envelope; classify-descriptors.ts) are compared with
  * soft prototypes written from the acoustics of each instrument family
  * (classify-prototypes.ts). Each class's log-score is minus the summed, capped squared distance
  * of the descriptors from the ranges its prototype expects; fx is the open class and also wins
@@ -20,7 +21,7 @@ import type { Measured } from './measured';
  * 100 Hz - 5 kHz energy is sustained tone rather than decaying hits and noise
  * (classify-loop.ts), combined with the key finder's confidence.
  */
-export const CLASSIFY_METHOD = 'descriptor-prototype-v1';
+export const CLASSIFY_METHOD = 'descriptor-prototype-v2-singers-formant';
 
 /** Softmax temperature in penalty units: a 1-unit lead means ~73 % against one rival. */
 const TEMPERATURE = 1;
