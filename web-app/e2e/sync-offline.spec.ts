@@ -72,11 +72,12 @@ describe('both devices edit offline, then reconnect', () => {
     expect(await a.tagsOf('Big Kick.wav')).toEqual(['punchy']);
     expect((await a.app.rowValues('Closed Hat.wav')).type).toBe('cymbal');
     expect((await b.app.rowValues('Closed Hat.wav')).type).toBe('percussion');
+    // (The count follows the queue within moments of each change.)
+    await expect.poll(async () => (await a.status()).pending).toBeGreaterThan(0);
+    await expect.poll(async () => (await b.status()).pending).toBeGreaterThan(0);
     const [sa, sb] = [await a.status(), await b.status()];
     expect(sa.state).toBe('offline');
     expect(sb.state).toBe('offline');
-    expect(sa.pending).toBeGreaterThan(0);
-    expect(sb.pending).toBeGreaterThan(0);
 
     // The queue survives a reload while still offline (the app itself comes from the service worker).
     await b.app.reload();

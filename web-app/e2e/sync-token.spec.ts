@@ -79,7 +79,7 @@ describe('access token expiry during sync', () => {
     await a.setOffline(true);
     await a.waitForState(['offline']);
     await a.addTag(['Closed Hat.wav'], 'asleep');
-    expect((await a.status()).pending).toBeGreaterThan(0);
+    await expect.poll(async () => (await a.status()).pending).toBeGreaterThan(0);
     // Longer than a token lives: the stored access token is dead when the network returns.
     await a.page.waitForTimeout((TTL_SEC + 2) * 1000);
     const t = Date.now();

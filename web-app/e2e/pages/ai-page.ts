@@ -281,12 +281,12 @@ export class AiPage {
     await this.t('ai-bulk-dialog').waitFor({ state: 'detached' });
   }
 
-  /** AI descriptions stored in the app's own IndexedDB database ('samplemind-ai'). */
+  /** AI descriptions stored in the app's IndexedDB database ('samplemind', table 'descriptions'). */
   storedDescriptions(): Promise<{ contentHash: string; description: string }[]> {
     return this.page.evaluate(
       () =>
         new Promise((resolve, reject) => {
-          const open = indexedDB.open('samplemind-ai');
+          const open = indexedDB.open('samplemind');
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
             const db = open.result;

@@ -453,22 +453,26 @@ export class Importer {
     );
     let sync: AnalysedSync | null = null;
     try {
-      await db.transaction('rw', withSyncTables(db, [db.samples, db.vectors, db.queue, db.blobs]), async () => {
-        // While the library syncs, the results are queued for the server in this same transaction.
-        const binding = analysed.length ? await getBinding(db) : undefined;
-        if (binding) sync = await prepareAnalysedSync(db, binding, analysed);
-        await db.files.bulkUpdate(patches);
-        // Awaiting each slice lets the event loop run between them (the transaction stays open).
-        for (let i = 0; i < results.length; i += WRITE_CHUNK) {
-          const part = results.slice(i, i + WRITE_CHUNK);
-          await db.samples.bulkPut(part);
-          await db.vectors.bulkPut(
-            part.map((r) => ({ contentHash: r.contentHash, v: Float32Array.from(r.features) })),
-          );
-        }
-        await db.queue.bulkDelete(items.map((o) => o.id));
-        await (sync as AnalysedSync | null)?.commit();
-      });
+      await db.transaction(
+        'rw',
+        withSyncTables(db, [db.samples, db.vectors, db.queue, db.blobs]),
+        async () => {
+          // While the library syncs, the results are queued for the server in this same transaction.
+          const binding = analysed.length ? await getBinding(db) : undefined;
+          if (binding) sync = await prepareAnalysedSync(db, binding, analysed);
+          await db.files.bulkUpdate(patches);
+          // Awaiting each slice lets the event loop run between them (the transaction stays open).
+          for (let i = 0; i < results.length; i += WRITE_CHUNK) {
+            const part = results.slice(i, i + WRITE_CHUNK);
+            await db.samples.bulkPut(part);
+            await db.vectors.bulkPut(
+              part.map((r) => ({ contentHash: r.contentHash, v: Float32Array.from(r.features) })),
+            );
+          }
+          await db.queue.bulkDelete(items.map((o) => o.id));
+          await (sync as AnalysedSync | null)?.commit();
+        },
+      );
     } catch (err) {
       // Nothing was stored: the files stay queued (in the table too) and are retried after a reload.
       this.deps.onError(describeStorageError(err, 'Analysis results could not be saved'));
@@ -498,7 +502,12 @@ export class Importer {
         set.add(m.fileId);
         index.setCollectionMembers(m.collectionId, set);
       }
-      announceLocalChange({ hashes: synced.hashes, collections: synced.members.length > 0, enqueued: synced.enqueued });
+      announceLocalChange({
+        db: db.name,
+        hashes: synced.hashes,
+        collections: synced.members.length > 0,
+        enqueued: synced.enqueued,
+      });
     }
     this.session.done += ok;
     this.session.failed += items.length - ok;

@@ -3,7 +3,14 @@ import { newId } from '../db/ids';
 import { describeStorageError } from '../db/storage-errors';
 import type { CollectionRow, EditRow } from '../db/types';
 import { ensureCollectionSynced } from '../sync/bootstrap';
-import { cleanCollectionName, cleanTag, type Draft, diffSample, emptySample, memberDrafts } from '../sync/entity-state';
+import {
+  cleanCollectionName,
+  cleanTag,
+  type Draft,
+  diffSample,
+  emptySample,
+  memberDrafts,
+} from '../sync/entity-state';
 import { editFields, tagNames } from '../sync/local-read';
 import { announceLocalChange } from '../sync/notify';
 import { enqueue, withSyncTables } from '../sync/outbox';
@@ -60,7 +67,7 @@ export async function editFiles(db: SampleMindDb, index: LibraryIndex, fileIds: 
     return { rows, hashes: [...hashes], enqueued };
   });
   for (const e of rows) index.applyEdit(e.fileId, e);
-  announceLocalChange({ hashes, collections: false, enqueued });
+  announceLocalChange({ db: db.name, hashes, collections: false, enqueued });
 }
 
 /** Tags are lower-case, as the sync server keeps them (so the same word is one tag everywhere). */
@@ -110,7 +117,7 @@ export async function createCollection(db: SampleMindDb, name: string): Promise<
     );
     return { id, enqueued: rows.length };
   });
-  announceLocalChange({ hashes: [], collections: true, enqueued });
+  announceLocalChange({ db: db.name, hashes: [], collections: true, enqueued });
   return id;
 }
 
@@ -158,7 +165,7 @@ async function changeMembers(
     } else members.delete(id);
   }
   index.setCollectionMembers(collectionId, members);
-  announceLocalChange({ hashes: [], collections: true, enqueued });
+  announceLocalChange({ db: db.name, hashes: [], collections: true, enqueued });
 }
 
 export async function addToCollection(
@@ -182,7 +189,9 @@ export async function removeFromCollection(
 export async function deleteCollection(db: SampleMindDb, index: LibraryIndex, collectionId: number) {
   const enqueued = await db.transaction('rw', withSyncTables(db, []), async () => {
     const row = await db.collections.get(collectionId);
-    const rows = row?.syncId ? await enqueue(db, [{ name: 'collection.delete', args: { id: row.syncId } }]) : [];
+    const rows = row?.syncId
+      ? await enqueue(db, [{ name: 'collection.delete', args: { id: row.syncId } }])
+      : [];
     await db.collectionItems
       .where('[collectionId+fileId]')
       .between([collectionId, -Infinity], [collectionId, Infinity])
@@ -192,7 +201,7 @@ export async function deleteCollection(db: SampleMindDb, index: LibraryIndex, co
   });
   index.setCollectionMembers(collectionId, []);
   index.collections.delete(collectionId);
-  announceLocalChange({ hashes: [], collections: true, enqueued });
+  announceLocalChange({ db: db.name, hashes: [], collections: true, enqueued });
 }
 
 /**
@@ -230,7 +239,7 @@ export async function removeFiles(db: SampleMindDb, index: LibraryIndex, fileIds
     return { hashes, enqueued };
   });
   index.remove(fileIds);
-  announceLocalChange({ hashes, collections: false, enqueued });
+  announceLocalChange({ db: db.name, hashes, collections: false, enqueued });
 }
 
 export { describeStorageError };

@@ -191,10 +191,15 @@ export class LibraryIndex {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Map of relative path -> file id, for recognising files dropped or scanned again. */
+  /**
+   * Map of relative path -> file id, for recognising files dropped or scanned again. Samples known
+   * only from another device are left out: a file dropped here is a new file (it replaces the
+   * remote row by its content hash once analysed).
+   */
   pathMap(): Map<string, number> {
     const m = new Map<string, number>();
-    for (let r = 0; r < this.size; r++) m.set(this.path[r], this.fileId[r]);
+    for (let r = 0; r < this.size; r++)
+      if (this.status[r] !== STATUS.remote) m.set(this.path[r], this.fileId[r]);
     return m;
   }
 

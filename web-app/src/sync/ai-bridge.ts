@@ -105,7 +105,10 @@ export function pickAiRecord(records: AiRecord[]): AiRecord | undefined {
 }
 
 /** The sync register's value for a stored record. */
-export function aiRegisterOf(r: AiRecord | undefined): { aiDescription: string | null; aiModel: string | null } {
+export function aiRegisterOf(r: AiRecord | undefined): {
+  aiDescription: string | null;
+  aiModel: string | null;
+} {
   if (!r) return { aiDescription: null, aiModel: null };
   return { aiDescription: r.syncText ?? encodeAiText(r), aiModel: r.model || null };
 }

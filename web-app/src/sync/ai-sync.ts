@@ -39,5 +39,5 @@ export async function saveAiRecords(db: SampleMindDb, records: AiRecord[]): Prom
     await db.descriptions.bulkPut(records);
     return { hashes, enqueued };
   });
-  announceLocalChange({ hashes, collections: false, enqueued });
+  announceLocalChange({ db: db.name, hashes, collections: false, enqueued });
 }

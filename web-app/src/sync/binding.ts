@@ -2,8 +2,8 @@ import type { SampleMindDb } from '../db/database';
 import { newId } from '../db/ids';
 import { beginBootstrap } from './bootstrap';
 import { HLC_ZERO } from './hlc';
-import { applyScope } from './pull';
 import { deleteFileRows } from './project';
+import { applyScope } from './pull';
 import { clearSyncState, getBinding, putBinding, putCursor } from './sync-store';
 
 /**

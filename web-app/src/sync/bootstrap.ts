@@ -137,7 +137,11 @@ export async function runBootstrap(
       if (st.state !== 'running') return st.state;
       if (!st.collectionsDone) {
         for (const row of await db.collections.toArray()) {
-          const synced = { ...row, syncId: row.syncId ?? newId(), sampleIds: await memberHashesFromItems(db, row.id!) };
+          const synced = {
+            ...row,
+            syncId: row.syncId ?? newId(),
+            sampleIds: await memberHashesFromItems(db, row.id!),
+          };
           await db.collections.put(synced);
           await enqueue(db, describeCollection(synced, synced.sampleIds));
         }
@@ -166,6 +170,19 @@ export async function runBootstrap(
     // Let the page breathe between chunks (input, rendering).
     await new Promise((r) => setTimeout(r, 0));
   }
+}
+
+/**
+ * Describes the whole library to the account again (after a bulk change that bypassed the library
+ * actions, e.g. importing a library JSON). Does nothing while sync is off. The engine picks it up
+ * on its next sync.
+ */
+export async function reshareLibrary(db: SampleMindDb): Promise<boolean> {
+  return db.transaction('rw', db.syncState, db.files, async () => {
+    if (!(await getBinding(db))) return false;
+    await beginBootstrap(db);
+    return true;
+  });
 }
 
 /** Pauses a running bootstrap (the engine stops pulling until it is resumed, see sync-engine). */

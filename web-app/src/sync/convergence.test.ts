@@ -26,7 +26,13 @@ import { loadLibrary } from '../state/load-library';
 import { fakePool } from '../testing/fake-pool';
 import { ensureBinding } from './binding';
 import { runBootstrap } from './bootstrap';
-import { type CollectionState, normaliseCollection, normaliseSample, type SampleState, sampleFromSync } from './entity-state';
+import {
+  type CollectionState,
+  normaliseCollection,
+  normaliseSample,
+  type SampleState,
+  sampleFromSync,
+} from './entity-state';
 import { patchIndex } from './index-patch';
 import { readCollectionStates, readSampleStates } from './local-read';
 import { applyPage, fetchPage } from './pull';
@@ -150,7 +156,16 @@ const CONTENTS = ['kick one', 'snare two!', 'hat number 3'];
 async function importContent(d: Device, i: number) {
   const text = CONTENTS[i];
   const blob = new Blob([text]);
-  await d.importer.add([{ blob, name: `${i}.wav`, path: `${d.name}/${i}-${Date.now()}.wav`, size: blob.size, mtime: 1, folderId: null }]);
+  await d.importer.add([
+    {
+      blob,
+      name: `${i}.wav`,
+      path: `${d.name}/${i}-${Date.now()}.wav`,
+      size: blob.size,
+      mtime: 1,
+      folderId: null,
+    },
+  ]);
   await d.importer.whenIdle();
 }
 
@@ -192,8 +207,14 @@ const stampOf = (m: { hlc: string; clientId: string; mutationId: number }) =>
   `${m.hlc}~${m.clientId}~${String(m.mutationId).padStart(12, '0')}`;
 
 function expected(logs: Device['log'][]) {
-  const samples = new Map<string, { regs: Record<string, Reg>; tags: Map<string, { a: string; r: string }>; analysed: boolean }>();
-  const colls = new Map<string, { regs: Record<string, Reg>; members: Map<string, { a: string; r: string }> }>();
+  const samples = new Map<
+    string,
+    { regs: Record<string, Reg>; tags: Map<string, { a: string; r: string }>; analysed: boolean }
+  >();
+  const colls = new Map<
+    string,
+    { regs: Record<string, Reg>; members: Map<string, { a: string; r: string }> }
+  >();
   const put = (regs: Record<string, Reg>, f: string, v: unknown, t: string) => {
     if (!regs[f] || t > regs[f].t) regs[f] = { v, t };
   };
@@ -223,13 +244,18 @@ function expected(logs: Device['log'][]) {
       if (m.name === 'collection.upsert') {
         put(c.regs, 'deleted', false, t);
         if (a.name !== undefined) put(c.regs, 'name', a.name, t);
-      } else if (m.name === 'collection.addMembers') for (const x of a.sampleIds as string[]) el(c.members, x, t, true);
-      else if (m.name === 'collection.removeMembers') for (const x of a.sampleIds as string[]) el(c.members, x, t, false);
+      } else if (m.name === 'collection.addMembers')
+        for (const x of a.sampleIds as string[]) el(c.members, x, t, true);
+      else if (m.name === 'collection.removeMembers')
+        for (const x of a.sampleIds as string[]) el(c.members, x, t, false);
       else if (m.name === 'collection.delete') put(c.regs, 'deleted', true, t);
     }
   }
   const live = (set: Map<string, { a: string; r: string }>) =>
-    [...set].filter(([, e]) => e.a > e.r).map(([k]) => k).sort();
+    [...set]
+      .filter(([, e]) => e.a > e.r)
+      .map(([k]) => k)
+      .sort();
   const v = <T>(regs: Record<string, Reg>, f: string, d: T) => (regs[f] ? (regs[f].v as T) : d);
   const outSamples = new Map<string, SampleState>();
   for (const [id, s] of samples) {
@@ -258,7 +284,14 @@ function expected(logs: Device['log'][]) {
   const outColls = new Map<string, CollectionState>();
   for (const [id, c] of colls) {
     if (v(c.regs, 'deleted', false)) continue;
-    outColls.set(id, { id, deleted: false, name: v(c.regs, 'name', null), description: '', color: null, sampleIds: live(c.members) });
+    outColls.set(id, {
+      id,
+      deleted: false,
+      name: v(c.regs, 'name', null),
+      description: '',
+      color: null,
+      sampleIds: live(c.members),
+    });
   }
   return { samples: outSamples, collections: outColls };
 }
@@ -282,14 +315,30 @@ async function serverState(d: Device) {
   const colls = new Map<string, CollectionState>();
   for (const c of collections)
     if (!c.deleted)
-      colls.set(c.id, normaliseCollection({ id: c.id, deleted: false, name: c.name, description: c.description, color: c.color, sampleIds: c.sampleIds }));
+      colls.set(
+        c.id,
+        normaliseCollection({
+          id: c.id,
+          deleted: false,
+          name: c.name,
+          description: c.description,
+          color: c.color,
+          sampleIds: c.sampleIds,
+        }),
+      );
   return { samples: visible, collections: colls };
 }
 
 /** What a device's library shows, per sound and per collection. */
 async function localState(d: Device) {
   const files = await d.db.files.toArray();
-  const listed = [...new Set(files.filter((f) => f.contentHash && (f.status === 'done' || f.status === 'remote')).map((f) => f.contentHash!))];
+  const listed = [
+    ...new Set(
+      files
+        .filter((f) => f.contentHash && (f.status === 'done' || f.status === 'remote'))
+        .map((f) => f.contentHash!),
+    ),
+  ];
   const states = await readSampleStates(d.db, listed);
   const samples = new Map([...states].map(([h, s]) => [h, comparable(s)]));
   const rows = await d.db.collections.toArray();
@@ -297,12 +346,19 @@ async function localState(d: Device) {
     d.db,
     rows.map((r) => r.syncId!),
   );
-  const collections = new Map([...colls].map(([id, c]) => [id, normaliseCollection({ ...c, description: '', color: null })]));
+  const collections = new Map(
+    [...colls].map(([id, c]) => [id, normaliseCollection({ ...c, description: '', color: null })]),
+  );
   // Members as the app shows them: exactly the files whose sound is listed in the collection.
   for (const r of rows) {
-    const items = await d.db.collectionItems.where('[collectionId+fileId]').between([r.id!, -Infinity], [r.id!, Infinity]).toArray();
+    const items = await d.db.collectionItems
+      .where('[collectionId+fileId]')
+      .between([r.id!, -Infinity], [r.id!, Infinity])
+      .toArray();
     const hashes = (await d.db.files.bulkGet(items.map((i) => i.fileId))).map((f) => f!.contentHash);
-    const want = files.filter((f) => f.contentHash && r.sampleIds?.includes(f.contentHash)).map((f) => f.contentHash);
+    const want = files
+      .filter((f) => f.contentHash && r.sampleIds?.includes(f.contentHash))
+      .map((f) => f.contentHash);
     expect(hashes.sort(), `${d.name}: members of ${r.name}`).toEqual(want.sort());
   }
   return { samples, collections };
@@ -312,7 +368,18 @@ async function localState(d: Device) {
 async function checkIndex(d: Device) {
   const fresh = await loadLibrary(d.db);
   const view = (ix: LibraryIndex) =>
-    Array.from({ length: ix.size }, (_, r) => [ix.fileId[r], ix.hash[r], ix.status[r], ix.favourite[r], (ix.tags[r] ?? []).map((t) => ix.tagName(t)).sort().join(',')].join('|')).sort();
+    Array.from({ length: ix.size }, (_, r) =>
+      [
+        ix.fileId[r],
+        ix.hash[r],
+        ix.status[r],
+        ix.favourite[r],
+        (ix.tags[r] ?? [])
+          .map((t) => ix.tagName(t))
+          .sort()
+          .join(','),
+      ].join('|'),
+    ).sort();
   expect(view(d.index), `${d.name}: index`).toEqual(view(fresh));
 }
 
@@ -336,18 +403,68 @@ type Op =
 const c = fc.integer({ min: 0, max: 1 });
 const f = fc.nat(20);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ k: fc.constant('import' as const), c, n: fc.integer({ min: 0, max: 2 }) }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('tag' as const), c, f, tag: fc.integer({ min: 0, max: 2 }), add: fc.boolean() }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ k: fc.constant('import' as const), c, n: fc.integer({ min: 0, max: 2 }) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('tag' as const),
+      c,
+      f,
+      tag: fc.integer({ min: 0, max: 2 }),
+      add: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('fav' as const), c, f, v: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('correct' as const), c, f, field: fc.constantFrom('bpm' as const, 'key' as const, 'type' as const), set: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('coll-new' as const), c, n: fc.integer({ min: 0, max: 1 }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('coll-member' as const), c, coll: fc.nat(5), f, add: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('correct' as const),
+      c,
+      f,
+      field: fc.constantFrom('bpm' as const, 'key' as const, 'type' as const),
+      set: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant('coll-new' as const), c, n: fc.integer({ min: 0, max: 1 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('coll-member' as const),
+      c,
+      coll: fc.nat(5),
+      f,
+      add: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('coll-delete' as const), c, coll: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('remove' as const), c, f }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('ai' as const), c, f, n: fc.integer({ min: 0, max: 1 }) }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('push' as const), c, fault: fc.constantFrom<Fault>('none', 'lose-response', 'drop-head', 'hold') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant('ai' as const), c, f, n: fc.integer({ min: 0, max: 1 }) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('push' as const),
+      c,
+      fault: fc.constantFrom<Fault>('none', 'lose-response', 'drop-head', 'hold'),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('deliver-held' as const), c }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('pull' as const), c, fault: fc.constantFrom('none' as const, 'stale' as const, 'duplicate' as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('pull' as const),
+      c,
+      fault: fc.constantFrom('none' as const, 'stale' as const, 'duplicate' as const),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('sync' as const), c }) },
 );
 
@@ -379,7 +496,12 @@ async function run(d: Device, op: Op) {
     case 'correct': {
       const id = await pickFile(d, op.f);
       if (id === null) return;
-      const value = op.field === 'bpm' ? 128 : op.field === 'key' ? { tonic: 'A' as const, scale: 'minor' as const } : ('snare' as const);
+      const value =
+        op.field === 'bpm'
+          ? 128
+          : op.field === 'key'
+            ? { tonic: 'A' as const, scale: 'minor' as const }
+            : ('snare' as const);
       return editFiles(db, index, [id], (e) => ({ ...e, [op.field]: op.set ? value : undefined }));
     }
     case 'coll-new':
@@ -410,7 +532,15 @@ async function run(d: Device, op: Op) {
         {
           contentHash: file.contentHash,
           promptVersion: 'p1',
-          analysis: { description: `described ${op.n} on ${d.name}`, tags: [], freeTags: [], genres: [], moods: [], productionTips: [], creativeIdeas: [] },
+          analysis: {
+            description: `described ${op.n} on ${d.name}`,
+            tags: [],
+            freeTags: [],
+            genres: [],
+            moods: [],
+            productionTips: [],
+            creativeIdeas: [],
+          },
           provider: 'openai',
           model: `model-${op.n}`,
           cached: false,
@@ -448,7 +578,13 @@ async function settleAndCompare(devices: Device[], ops: Op[]) {
   for (const d of devices) expect(await d.db.outbox.count(), `${d.name}: outbox`).toBe(0);
   const want = expected(devices.map((d) => d.log));
   const server = await serverState(devices[0]);
-  if (process.env.SYNC_DEBUG) console.log(ops.length, devices.map((d) => d.log.length), server.samples.size, server.collections.size);
+  if (process.env.SYNC_DEBUG)
+    console.log(
+      ops.length,
+      devices.map((d) => d.log.length),
+      server.samples.size,
+      server.collections.size,
+    );
   expect(server.samples).toEqual(want.samples);
   expect(server.collections).toEqual(want.collections);
   for (const d of devices) {
@@ -484,13 +620,62 @@ async function runAll(devices: Device[], ops: Op[]) {
 
 /** Edits contending for the same few fields, with pushes and pulls in between. */
 const contendedArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('tag' as const), c, f: fc.nat(1), tag: fc.integer({ min: 0, max: 1 }), add: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('tag' as const),
+      c,
+      f: fc.nat(1),
+      tag: fc.integer({ min: 0, max: 1 }),
+      add: fc.boolean(),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('fav' as const), c, f: fc.nat(1), v: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('correct' as const), c, f: fc.nat(1), field: fc.constantFrom('bpm' as const, 'type' as const), set: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('coll-member' as const), c, coll: fc.constant(0), f: fc.nat(1), add: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('ai' as const), c, f: fc.nat(1), n: fc.integer({ min: 0, max: 1 }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('push' as const), c, fault: fc.constantFrom<Fault>('none', 'lose-response', 'drop-head', 'hold') }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('pull' as const), c, fault: fc.constantFrom('none' as const, 'none' as const, 'stale' as const, 'duplicate' as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('correct' as const),
+      c,
+      f: fc.nat(1),
+      field: fc.constantFrom('bpm' as const, 'type' as const),
+      set: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('coll-member' as const),
+      c,
+      coll: fc.constant(0),
+      f: fc.nat(1),
+      add: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('ai' as const),
+      c,
+      f: fc.nat(1),
+      n: fc.integer({ min: 0, max: 1 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('push' as const),
+      c,
+      fault: fc.constantFrom<Fault>('none', 'lose-response', 'drop-head', 'hold'),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('pull' as const),
+      c,
+      fault: fc.constantFrom('none' as const, 'none' as const, 'stale' as const, 'duplicate' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('sync' as const), c }) },
 );
 

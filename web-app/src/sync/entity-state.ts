@@ -275,7 +275,8 @@ export function diffSample(fromRaw: SampleState, toRaw: SampleState): Draft[] {
   const removed = from.tags.filter((t) => !has.has(t));
   for (const tags of chunks(added, 100)) out.push({ name: 'sample.addTags', args: { id, tags } });
   for (const tags of chunks(removed, 100)) out.push({ name: 'sample.removeTags', args: { id, tags } });
-  const field = (f: string, value: unknown) => out.push({ name: 'sample.setField', args: { id, field: f, value } });
+  const field = (f: string, value: unknown) =>
+    out.push({ name: 'sample.setField', args: { id, field: f, value } });
   if (from.favorite !== to.favorite) field('favorite', to.favorite);
   if (from.bpm !== to.bpm) field('bpm', to.bpm);
   if (!sameJson(from.key, to.key)) field('key', to.key);

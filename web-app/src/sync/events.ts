@@ -23,6 +23,7 @@ export async function listenForPokes(
       });
       if (!res.body) throw new Error('no event stream');
       for await (const e of readSse(res.body)) {
+        if (signal.aborted) return;
         if (e.event === 'ready') {
           backoff.reset();
           handlers.onReady();

@@ -10,7 +10,8 @@ export class LeaderElection {
 
   constructor(
     private readonly name: string,
-    private readonly locks: LockManager | null = (globalThis.navigator as Navigator | undefined)?.locks ?? null,
+    private readonly locks: LockManager | null = (globalThis.navigator as Navigator | undefined)?.locks ??
+      null,
   ) {}
 
   /** Waits for the lead and calls `onLead` once it is ours (maybe never). */

@@ -4,6 +4,8 @@
  * engine so the library actions do not import it.
  */
 export type LocalChange = {
+  /** The library database's name (tests run several libraries in one page). */
+  db: string;
   /** Content hashes whose files, edits or AI description changed. */
   hashes: string[];
   /** Collections changed (local ids). */

@@ -18,7 +18,7 @@ import {
 import type { LibraryIndex } from '../state/library-index';
 import { loadLibrary } from '../state/load-library';
 import { fileRow } from '../testing/rows';
-import { beginBootstrap, runBootstrap } from './bootstrap';
+import { beginBootstrap, reshareLibrary, runBootstrap } from './bootstrap';
 import { getBinding, getBootstrap } from './sync-store';
 import { bindForTest, pending } from './testing/bind';
 
@@ -85,7 +85,13 @@ describe('the outbox', () => {
   it('…and a failing queue write leaves the edit unwritten', async () => {
     await bindForTest(db);
     // A row already holding the next id makes the queue write fail.
-    await db.outbox.add({ mutationId: 1, hlc: '0000000000001-0000', name: 'sample.delete', args: { id: H2 }, entity: `s:${H2}` });
+    await db.outbox.add({
+      mutationId: 1,
+      hlc: '0000000000001-0000',
+      name: 'sample.delete',
+      args: { id: H2 },
+      entity: `s:${H2}`,
+    });
     await expect(setFavourite(db, index, [1], true)).rejects.toThrow();
     expect(await db.edits.get(1)).toBeUndefined();
     expect(index.favourite[index.rowOfFile(1)]).toBe(0);
@@ -113,7 +119,12 @@ describe('local changes as mutations', () => {
   it('sends favourites and the BPM/key/type corrections (reset = null), not unchanged fields', async () => {
     await setFavourite(db, index, [3], true);
     await setFavourite(db, index, [3], true);
-    await editFiles(db, index, [3], (e) => ({ ...e, bpm: 2000, key: { tonic: 'A', scale: 'minor' }, type: 'snare' }));
+    await editFiles(db, index, [3], (e) => ({
+      ...e,
+      bpm: 2000,
+      key: { tonic: 'A', scale: 'minor' },
+      type: 'snare',
+    }));
     await editFiles(db, index, [3], (e) => ({ ...e, bpm: undefined, key: undefined, type: undefined }));
     expect((await pending(db)).map((m) => m.args)).toEqual([
       { id: H2, field: 'favorite', value: true },
@@ -199,7 +210,10 @@ describe('local changes as mutations', () => {
 describe('the bootstrap (first sign-in)', () => {
   it('describes the whole library in resumable chunks: analyses, edits, collections, AI', async () => {
     for (const [i, h] of [H1, H2].entries())
-      await db.samples.put({ ...syntheticResult(rng(i + 1), h), analyserVersion: fileRow('x').analyserVersion! });
+      await db.samples.put({
+        ...syntheticResult(rng(i + 1), h),
+        analyserVersion: fileRow('x').analyserVersion!,
+      });
     await addTag(db, index, [2], 'Dark');
     await setFavourite(db, index, [3], true);
     const coll = await createCollection(db, 'Kit');
@@ -219,7 +233,10 @@ describe('the bootstrap (first sign-in)', () => {
       ['collection.addMembers', { id: syncId, sampleIds: [H1] }],
       ['sample.upsertAnalysis', { id: H1, analyserVersion: '1.0.0', name: 'kick.wav', path: 'Kit/kick.wav' }],
       ['sample.addTags', { id: H1, tags: ['dark'] }],
-      ['sample.upsertAnalysis', { id: H2, analyserVersion: '1.0.0', name: 'snare.wav', path: 'Kit/snare.wav' }],
+      [
+        'sample.upsertAnalysis',
+        { id: H2, analyserVersion: '1.0.0', name: 'snare.wav', path: 'Kit/snare.wav' },
+      ],
       ['sample.setField', { id: H2, field: 'favorite', value: true }],
     ]);
     expect(rows.map((r) => r.mutationId)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -243,5 +260,14 @@ describe('the bootstrap (first sign-in)', () => {
     expect((await getBootstrap(db))?.done).toBe(2);
     expect(await runBootstrap(db, { chunk: 1 })).toBe('done');
     expect((await getBootstrap(db))?.done).toBe(4);
+  });
+
+  it('describes the library again on request (after a bulk change), only while syncing', async () => {
+    await setFavourite(db, index, [3], true);
+    expect(await reshareLibrary(db)).toBe(false);
+    await bindForTest(db);
+    expect(await reshareLibrary(db)).toBe(true);
+    expect(await runBootstrap(db)).toBe('done');
+    expect((await pending(db)).map((m) => m.args)).toEqual([{ id: H2, field: 'favorite', value: true }]);
   });
 });

@@ -144,7 +144,9 @@ async function tagResolver(db: SampleMindDb, names: Set<string>, patch: IndexPat
       missing.map((name) => ({ name, createdAt: now })),
       { allKeys: true },
     )) as number[];
-    missing.forEach((n, i) => byName.set(n, ids[i]));
+    missing.forEach((n, i) => {
+      byName.set(n, ids[i]);
+    });
     patch.tagsChanged = true;
   }
   return (name: string) => byName.get(name)!;
@@ -316,7 +318,10 @@ async function projectCollections(
       const row = bySync.get(s.id);
       if (s.deleted) {
         if (!row) continue;
-        await db.collectionItems.where('[collectionId+fileId]').between([row.id!, -Infinity], [row.id!, Infinity]).delete();
+        await db.collectionItems
+          .where('[collectionId+fileId]')
+          .between([row.id!, -Infinity], [row.id!, Infinity])
+          .delete();
         await db.collections.delete(row.id!);
         patch.collections.set(row.id!, null);
         patch.collectionsChanged = true;
@@ -330,12 +335,7 @@ async function projectCollections(
         syncId: s.id,
         sampleIds: s.sampleIds,
       };
-      if (
-        !row ||
-        row.name !== next.name ||
-        row.description !== next.description ||
-        row.color !== next.color
-      )
+      if (!row || row.name !== next.name || row.description !== next.description || row.color !== next.color)
         patch.collectionsChanged = true;
       const id = (await db.collections.put(next)) as number;
       const members = s.sampleIds.length

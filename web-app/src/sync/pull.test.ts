@@ -105,7 +105,13 @@ describe('applying pulled pages', () => {
     const files = await db.files.where('contentHash').equals(H2).toArray();
     expect(files).toHaveLength(1);
     expect(files[0]).toMatchObject({ status: 'remote', name: 'b2b2.wav', path: 'Other/b2b2.wav', size: 0 });
-    expect(files[0].summary).toMatchObject({ type: 'drum-loop', bpm: 120, tonic: 'C', isLoop: true, durationSec: 2 });
+    expect(files[0].summary).toMatchObject({
+      type: 'drum-loop',
+      bpm: 120,
+      tonic: 'C',
+      isLoop: true,
+      durationSec: 2,
+    });
     const v = await db.vectors.get(H2);
     expect(v?.v.length).toBe(FEATURE_VECTOR_LENGTH);
     expect(v?.v[0]).toBeCloseTo(0.4, 2);
@@ -120,7 +126,9 @@ describe('applying pulled pages', () => {
   });
 
   it("applies a sound's edits to every local file with its hash", async () => {
-    await apply(page('3', [remote(H1, { tags: ['kick'], key: { tonic: 'F', scale: 'major' }, type: 'snare' })]));
+    await apply(
+      page('3', [remote(H1, { tags: ['kick'], key: { tonic: 'F', scale: 'major' }, type: 'snare' })]),
+    );
     expect(await db.files.where('status').equals('remote').count()).toBe(0);
     for (const id of [1, 2]) {
       expect(tagsOf(id)).toEqual(['kick']);
@@ -184,7 +192,12 @@ describe('applying pulled pages', () => {
     };
     await apply(page('9', [], [theirs]));
     const row1 = await db.collections.where('syncId').equals('coll-theirs-1').first();
-    expect(row1).toMatchObject({ name: 'Theirs', description: 'from B', color: '#ff0000', sampleIds: [H1, H3] });
+    expect(row1).toMatchObject({
+      name: 'Theirs',
+      description: 'from B',
+      color: '#ff0000',
+      sampleIds: [H1, H3],
+    });
     expect([...index.collections.get(row1!.id!)!].sort()).toEqual([1, 2]);
     // H3 arrives later: its new row joins the collection that already lists it.
     await apply(page('10', [remote(H3)]));
@@ -212,7 +225,12 @@ describe('applying pulled pages', () => {
     });
     await apply(page('12', [remote(H2, { aiDescription: text, aiModel: 'gemini-x' })]));
     const [rec] = await db.descriptions.toArray();
-    expect(rec).toMatchObject({ contentHash: H2, promptVersion: 'p1', provider: 'gemini', model: 'gemini-x' });
+    expect(rec).toMatchObject({
+      contentHash: H2,
+      promptVersion: 'p1',
+      provider: 'gemini',
+      model: 'gemini-x',
+    });
     expect(rec.analysis.freeTags).toEqual(['tape']);
     expect(rec.analysis.productionTips).toEqual(['Sidechain it.']);
     // A plain text from another client is a bare description.

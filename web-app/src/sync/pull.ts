@@ -15,7 +15,7 @@ import {
 } from './entity-state';
 import { observeHlc } from './hlc';
 import { withSyncTables } from './outbox';
-import { type IndexPatch, type Candidates, projectStates, type SampleInput } from './project';
+import { type Candidates, type IndexPatch, projectStates, type SampleInput } from './project';
 import { dropAcknowledged } from './push';
 import { getBinding, getCursor, putBinding, putCursor } from './sync-store';
 
@@ -82,11 +82,17 @@ export async function applyPage(
 
     const samples = page.samples.map(sampleFromSync);
     const collections = page.collections.map(collectionFromSync);
-    const entities = [...samples.map((s) => sampleEntity(s.id)), ...collections.map((c) => collectionEntity(c.id))];
+    const entities = [
+      ...samples.map((s) => sampleEntity(s.id)),
+      ...collections.map((c) => collectionEntity(c.id)),
+    ];
     // Entities with a base keep the server's latest word there (see SyncBaseRow).
-    const bases = entities.length && (await db.syncBase.count()) > 0 ? await db.syncBase.bulkGet(entities) : [];
+    const bases =
+      entities.length && (await db.syncBase.count()) > 0 ? await db.syncBase.bulkGet(entities) : [];
     const rebased = bases.flatMap((b, i) =>
-      b ? [{ entity: b.entity, state: i < samples.length ? samples[i] : collections[i - samples.length] }] : [],
+      b
+        ? [{ entity: b.entity, state: i < samples.length ? samples[i] : collections[i - samples.length] }]
+        : [],
     );
     if (rebased.length) await db.syncBase.bulkPut(rebased);
 

@@ -33,7 +33,11 @@ export function noopDraft(row: Pick<OutboxRow, 'entity'>): Draft {
 }
 
 /** Outbox rows as contract mutations: upsertAnalysis gets its analysis from the samples table. */
-export async function toMutations(db: SampleMindDb, clientId: string, rows: OutboxRow[]): Promise<Mutation[]> {
+export async function toMutations(
+  db: SampleMindDb,
+  clientId: string,
+  rows: OutboxRow[],
+): Promise<Mutation[]> {
   const upserts = rows.filter((r) => r.name === 'sample.upsertAnalysis');
   const found = await db.samples.bulkGet(
     upserts.map((r) => [r.args.id as string, r.args.analyserVersion as string] as [string, string]),
@@ -42,7 +46,11 @@ export async function toMutations(db: SampleMindDb, clientId: string, rows: Outb
   for (let i = 0; i < upserts.length; i++) {
     analysis.set(
       upserts[i].mutationId,
-      found[i] ?? (await db.samples.where('contentHash').equals(upserts[i].args.id as string).last()),
+      found[i] ??
+        (await db.samples
+          .where('contentHash')
+          .equals(upserts[i].args.id as string)
+          .last()),
     );
   }
   return rows.map((r) => {
@@ -125,7 +133,7 @@ export async function pushOnce(
 
 /** Rewrites rows that fail the contract as no-ops; false when none do (the server disagrees with us). */
 async function replaceInvalid(db: SampleMindDb, sent: Mutation[], rows: OutboxRow[]): Promise<boolean> {
-  const bad = rows.filter((r, i) => i < sent.length && !mutationSchema.safeParse(sent[i]).success);
+  const bad = rows.filter((_, i) => i < sent.length && !mutationSchema.safeParse(sent[i]).success);
   if (!bad.length) return false;
   await db.outbox.bulkPut(bad.map((r) => ({ ...r, ...noopDraft(r) })));
   return true;

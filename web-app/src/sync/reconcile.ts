@@ -1,7 +1,7 @@
 import type { SampleMindDb } from '../db/database';
 import { type CollectionState, isSampleEntity, type SampleState } from './entity-state';
-import { applyScope } from './pull';
 import { emptyPatch, type IndexPatch, projectStates } from './project';
+import { applyScope } from './pull';
 
 /**
  * After a full pull: entities whose pending mutations are all acknowledged show the server's state
@@ -17,7 +17,9 @@ export async function reconcile(db: SampleMindDb): Promise<IndexPatch> {
     const samples = settled
       .filter((b) => isSampleEntity(b.entity))
       .map((b) => ({ state: b.state as SampleState, summary: null }));
-    const collections = settled.filter((b) => !isSampleEntity(b.entity)).map((b) => b.state as CollectionState);
+    const collections = settled
+      .filter((b) => !isSampleEntity(b.entity))
+      .map((b) => b.state as CollectionState);
     const patch = await projectStates(db, samples, collections);
     await db.syncBase.bulkDelete(settled.map((b) => b.entity));
     return patch;

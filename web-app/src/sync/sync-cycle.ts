@@ -1,7 +1,7 @@
 import type { ApiClient } from '../account/api-client';
 import type { SampleMindDb } from '../db/database';
 import { runBootstrap } from './bootstrap';
-import { emptyPatch, type IndexPatch, type Candidates } from './project';
+import { type Candidates, emptyPatch, type IndexPatch } from './project';
 import { applyPage, fetchPage } from './pull';
 import { pushOnce } from './push';
 import { reconcile } from './reconcile';
@@ -9,8 +9,8 @@ import { getBinding, getBootstrap, getCursor, putLastSyncedAt } from './sync-sto
 
 export type CycleHooks = {
   signal?: AbortSignal;
-  /** Bootstrap progress (files described / all files). */
-  onBootstrap?(p: { done: number; total: number } | null): void;
+  /** Bootstrap progress (files described / all files), null when there is none. */
+  onBootstrap?(p: { done: number; total: number; isPaused?: boolean } | null): void;
   /** After each push batch. */
   onPushed?(): void | Promise<void>;
   /** Files per hash as the in-memory index knows them (see Candidates); default: search the table. */
@@ -33,7 +33,11 @@ export type CycleResult = {
  * in batches, pull every page since the cursor, then reconcile entities whose mutations settled.
  * Throws on the first failure (the caller backs off); everything done before it stays done.
  */
-export async function syncCycle(db: SampleMindDb, api: ApiClient, hooks: CycleHooks = {}): Promise<CycleResult> {
+export async function syncCycle(
+  db: SampleMindDb,
+  api: ApiClient,
+  hooks: CycleHooks = {},
+): Promise<CycleResult> {
   const { signal } = hooks;
   const result: CycleResult = { didPull: false, hashes: new Set(), collections: false, syncedAt: 0 };
   const binding = await getBinding(db);
@@ -46,7 +50,11 @@ export async function syncCycle(db: SampleMindDb, api: ApiClient, hooks: CycleHo
     await runBootstrap(db, { ...(signal ? { signal } : {}), onProgress: (p) => hooks.onBootstrap?.(p) });
     boot = await getBootstrap(db);
   }
-  hooks.onBootstrap?.(boot && boot.state !== 'done' ? { done: boot.done, total: boot.total } : null);
+  hooks.onBootstrap?.(
+    boot && boot.state !== 'done'
+      ? { done: boot.done, total: boot.total, ...(boot.state === 'paused' ? { isPaused: true } : {}) }
+      : null,
+  );
 
   for (;;) {
     if (signal?.aborted) return result;

@@ -11,8 +11,11 @@ export type SyncStatus = {
   error: string | null;
   /** This tab runs the sync (the others follow it). */
   isLeader: boolean;
-  /** While the library is first shared with an account: files described so far / all files. */
-  bootstrap: { done: number; total: number } | null;
+  /**
+   * While the library is first shared with an account: files described so far / all files.
+   * `isPaused` after setBootstrapPaused(true): nothing is pulled until it goes on.
+   */
+  bootstrap: { done: number; total: number; isPaused?: boolean } | null;
   /** Samples and collections applied from the server since this page loaded. */
   pulled: number;
 };
@@ -26,6 +29,12 @@ export interface SyncEngine {
   retry(): void;
   start(): void;
   stop(): Promise<void>;
+  /**
+   * Pauses (or resumes) the first description of a big library to the account. While paused the
+   * rest of the library is not shared and nothing is pulled (a pull would overwrite what is not
+   * described yet); what was described so far is uploaded. Survives reloads.
+   */
+  setBootstrapPaused(paused: boolean): Promise<void>;
 }
 
 export const OFF_STATUS: SyncStatus = {

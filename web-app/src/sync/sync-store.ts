@@ -32,7 +32,8 @@ async function read<T>(db: SampleMindDb, key: string): Promise<T | undefined> {
 }
 
 export const getBinding = (db: SampleMindDb) => read<SyncBinding>(db, KEY.binding);
-export const putBinding = (db: SampleMindDb, b: SyncBinding) => db.syncState.put({ key: KEY.binding, value: b });
+export const putBinding = (db: SampleMindDb, b: SyncBinding) =>
+  db.syncState.put({ key: KEY.binding, value: b });
 
 export const getCursor = async (db: SampleMindDb) => (await read<string>(db, KEY.cursor)) ?? '0';
 export const putCursor = (db: SampleMindDb, c: string) => db.syncState.put({ key: KEY.cursor, value: c });

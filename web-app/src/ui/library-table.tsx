@@ -196,7 +196,7 @@ export function LibraryTable() {
                     </span>
                   )}
                   {status === STATUS.missing && <span className="badge warn">missing</span>}
-                  {isRemote && <NotOnDeviceBadge />}
+                  {isRemote && <NotOnDeviceBadge isCompact />}
                 </div>
                 {status === STATUS.queued ? (
                   <div className="t-cell c-span muted">analysing…</div>

@@ -47,7 +47,10 @@ export function SyncSection() {
           </tr>
           <tr>
             <th>Received</th>
-            <td data-testid="settings-sync-pulled">{status.pulled.toLocaleString()} samples</td>
+            <td data-testid="settings-sync-pulled">
+              {status.pulled.toLocaleString()} {status.pulled === 1 ? 'update' : 'updates'} since this page
+              opened
+            </td>
           </tr>
         </tbody>
       </table>
