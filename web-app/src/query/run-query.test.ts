@@ -56,6 +56,8 @@ beforeEach(() => {
         rootNote: 54,
       }),
     }),
+    // Synced from another device: no audio here, still listed and searchable.
+    fileRow('Synced/Shaker Far.wav', { status: 'remote', summary: summary({ type: 'percussion' }) }),
     fileRow('Inbox/new.wav', { status: 'queued', summary: null, contentHash: null }),
   ];
   for (const r of rows) index.upsertFile(r);
@@ -94,6 +96,8 @@ describe('runQuery filters', () => {
     ]);
     expect(names({ folder: 'Drums', sort: 'name', desc: false })).toHaveLength(3);
     expect(names({ status: 'queued' })).toEqual(['new.wav']);
+    expect(names({ status: 'remote' })).toEqual(['Shaker Far.wav']);
+    expect(names({ text: 'shaker', status: 'any' })).toEqual(['Shaker Far.wav']);
     const row = index.rowOfFile(index.fileId[2]);
     index.applyEdit(index.fileId[row], { fileId: index.fileId[row], favourite: true, updatedAt: 1 });
     expect(names({ status: 'favourites' })).toEqual(['Snare 1.wav']);

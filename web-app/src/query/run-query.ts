@@ -61,7 +61,11 @@ export function runQuery(index: LibraryIndex, q: ViewQuery, sorts: SortCache): Q
   const coll = q.collection !== null ? (index.collections.get(q.collection) ?? new Set<number>()) : null;
   const folder = q.folder ? `${q.folder}/` : null;
   const statusWant =
-    q.status === 'done' || q.status === 'queued' || q.status === 'error' || q.status === 'missing'
+    q.status === 'done' ||
+    q.status === 'queued' ||
+    q.status === 'error' ||
+    q.status === 'missing' ||
+    q.status === 'remote'
       ? STATUS[q.status]
       : -1;
   const { search, path, type, key, bpm, duration, loop, tags, fileId, status, favourite } = index;

@@ -9,6 +9,8 @@ export const STATUS_FILTERS = [
   'queued',
   'error',
   'missing',
+  /** Synced from another device; the audio file is not on this one. */
+  'remote',
   'duplicates',
   'favourites',
   'outdated',
