@@ -2,7 +2,8 @@ import { ONE_SHOT_TYPES, type SampleType, type TypeCall } from '@samplemind/cont
 import type { AnalysisContext } from '../context';
 import { classifyDescriptors } from './classify-descriptors';
 import { loopPercussiveness } from './classify-loop';
-import { derive, FX_BASELINE, ONE_SHOT_PROTOTYPES, prototypePenalty } from './classify-prototypes';
+import { FX_BASELINE, ONE_SHOT_PROTOTYPES } from './classify-prototypes';
+import { derive, prototypePenalty } from './classify-terms';
 import type { Measured } from './measured';
 
 /**
