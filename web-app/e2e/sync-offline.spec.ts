@@ -29,7 +29,11 @@ beforeAll(async () => {
   await b.signIn(server.url, user);
   await b.waitForLibrarySize(NAMES.length);
   await b.waitSynced(0);
-  await Promise.all([a.waitForServiceWorker(), b.waitForServiceWorker()]);
+  // Reopened under the service worker (so it can reopen offline), each device syncs on start: let
+  // that finish, so going offline below is not raced by a sync already on its way.
+  const t1 = Date.now();
+  await Promise.all([a.reopenUnderServiceWorker(), b.reopenUnderServiceWorker()]);
+  await Promise.all([a.waitSynced(t1), b.waitSynced(t1)]);
 });
 afterAll(async () => {
   await Promise.all([a?.close(), b?.close()]);

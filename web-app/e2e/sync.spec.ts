@@ -114,6 +114,33 @@ describe('sync between two devices', () => {
   });
 });
 
+describe('several tabs on one device', () => {
+  it('one tab syncs, the other follows it; edits made in either reach the other device', async () => {
+    const tab = await a.openTab('A2');
+    try {
+      // Exactly one of A's tabs leads; the other shows that it follows.
+      const states = [
+        await a.waitForState(['idle', 'follower']),
+        await tab.waitForState(['idle', 'follower']),
+      ];
+      expect(states.sort()).toEqual(['follower', 'idle']);
+      const t = Date.now();
+      await tab.addTag(['Groove 120.wav'], 'from-tab-two');
+      await expect.poll(() => b.tagsOf('Groove 120.wav'), { timeout: 20_000 }).toContain('from-tab-two');
+      await expect.poll(() => a.tagsOf('Groove 120.wav'), { timeout: 20_000 }).toContain('from-tab-two');
+      await Promise.all([a.waitSynced(t), tab.waitSynced(t)]);
+      // The follower's count of what waits follows the queue too.
+      expect((await tab.status()).pending).toBe(0);
+    } finally {
+      await tab.close();
+    }
+    // The remaining tab takes over (or keeps) the lead and goes on syncing.
+    expect(await a.waitForState(['idle'])).toBe('idle');
+    await b.addTag(['Groove 120.wav'], 'after-tab-closed');
+    await expect.poll(() => a.tagsOf('Groove 120.wav'), { timeout: 20_000 }).toContain('after-tab-closed');
+  });
+});
+
 describe('another user', () => {
   it('user C never sees A’s samples, tags or devices, in the app or through the API', async () => {
     c = await SyncDevice.open('C');
@@ -182,6 +209,7 @@ describe('another user', () => {
     await Promise.all([a.waitSynced(t), b.waitSynced(t)]);
     for (const d of [a, b]) {
       expect(await d.tagsOf('Big Kick.wav')).toEqual(['drums', 'punchy']);
+      expect(await d.tagsOf('Groove 120.wav')).toEqual(['after-tab-closed', 'from-tab-two']);
       expect(await d.tagsOf('Closed Hat.wav')).toEqual(['drums']);
       expect((await d.view('Big Kick.wav')).favourite).toBe(true);
     }

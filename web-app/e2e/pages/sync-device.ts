@@ -4,7 +4,7 @@
 import type { Locator, Request } from 'playwright-core';
 import { type AppSession, openApp } from '../browser';
 import { AiPage } from './ai-page';
-import type { LibraryPage } from './library-page';
+import { LibraryPage } from './library-page';
 import type { TestUser } from './sync-api';
 
 export type SyncState = 'off' | 'offline' | 'idle' | 'syncing' | 'error' | 'follower';
@@ -46,6 +46,19 @@ export class SyncDevice {
 
   static async open(label: string): Promise<SyncDevice> {
     return new SyncDevice(label, await openApp());
+  }
+
+  /** A second tab of the app on this device (same profile and IndexedDB); closing it closes the tab. */
+  async openTab(label: string): Promise<SyncDevice> {
+    const page = await this.session.context.newPage();
+    const app = new LibraryPage(page, this.app.baseUrl);
+    await app.open();
+    return new SyncDevice(label, {
+      context: this.session.context,
+      page,
+      app,
+      close: () => page.close(),
+    });
   }
 
   get page() {
@@ -207,14 +220,16 @@ export class SyncDevice {
   }
 
   /**
-   * Waits until the service worker has precached the app and controls the page (reloading once if
-   * needed), so the app reopens with the network off.
+   * Waits until the service worker has precached the app, then reopens the app under it, so it can
+   * reopen with the network off. (The reopened app syncs on start.)
    */
-  async waitForServiceWorker(): Promise<void> {
+  async reopenUnderServiceWorker(): Promise<void> {
     await this.page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
-    if (!(await this.page.evaluate(() => !!navigator.serviceWorker.controller))) await this.app.reload();
+    await this.app.reload();
+    if (!(await this.page.evaluate(() => !!navigator.serviceWorker.controller)))
+      throw new Error(`${this.label}: the service worker does not control the reopened app`);
   }
 
   /** Cuts (or restores) this device's network, as unplugging it would. */
