@@ -293,13 +293,28 @@ export function* libraryMutations(
 ): Generator<Mutation[]> {
   const seed = plan.seed ?? 1;
   let mutationId = 0;
+  // A real device's HLC: wall clock, a counter within one ms. Stamps running ahead of the clock
+  // (one ms per mutation) would put a big library minutes in the future and make later real
+  // edits lose to it.
   let ms = plan.startMs ?? Date.now();
+  let counter = 0;
+  const nextHlc = () => {
+    const now = plan.startMs === undefined ? Date.now() : ms;
+    if (now > ms) {
+      ms = now;
+      counter = 0;
+    } else if (++counter > 9999) {
+      ms++;
+      counter = 0;
+    }
+    return `${String(ms).padStart(13, '0')}-${String(counter).padStart(4, '0')}`;
+  };
   let batch: Mutation[] = [];
   const emit = (name: Mutation['name'], args: unknown): Mutation[] | null => {
     batch.push({
       clientId: plan.clientId,
       mutationId: ++mutationId,
-      hlc: `${String(++ms).padStart(13, '0')}-0000`,
+      hlc: nextHlc(),
       name,
       args,
     } as Mutation);

@@ -339,6 +339,46 @@ describe('sync conflict rule (examples)', () => {
     expect(s.samples.get(h)!.name.v).toBe('new');
   });
 
+  it('updatedAt is never behind a stamp the document holds, so devices can move their clocks past it', () => {
+    const s = emptyState();
+    const now = 1_700_000_000_000;
+    const fast = now + 5 * 60_000; // a device whose clock runs five minutes ahead
+    reduceBatch(
+      s,
+      [mk('fastclock', 1, `${fast}-0000`, 'sample.setField', { id: h, field: 'rating', value: 4 })],
+      now,
+    );
+    expect(s.samples.get(h)!.updatedAt).toBe(fast);
+    // A later, honest write of another field must not move it back.
+    reduceBatch(
+      s,
+      [
+        mk('honestclk', 1, `${now + 1000}-0000`, 'sample.setField', {
+          id: h,
+          field: 'favorite',
+          value: true,
+        }),
+      ],
+      now + 1000,
+    );
+    expect(s.samples.get(h)!.updatedAt).toBe(fast);
+    // A device that moved its clock past it wins the same field.
+    reduceBatch(
+      s,
+      [mk('honestclk', 2, `${fast}-0001`, 'sample.setField', { id: h, field: 'rating', value: 2 })],
+      now + 2000,
+    );
+    expect(s.samples.get(h)!.rating.v).toBe(2);
+    // Plain server time when every stamp is in the past.
+    const c = emptyState();
+    reduceBatch(
+      c,
+      [mk('honestclk', 1, `${now - 10}-0000`, 'collection.upsert', { id: 'c1', name: 'Kicks' })],
+      now,
+    );
+    expect(c.collections.get('c1')!.updatedAt).toBe(now);
+  });
+
   it('equal clocks are settled by client id, the same everywhere', () => {
     const a = mk('client-a-xx', 1, '1700000000001-0000', 'sample.setField', {
       id: h,

@@ -13,6 +13,15 @@ import {
 /** Mutations applied by the server itself (e.g. an upload stored from POST /audio/analyze). */
 export const SERVER_CLIENT_ID = 'server~lite';
 
+/**
+ * The time a changed document reports as `updatedAt`: never before the clock of any stamp it holds,
+ * so a device that moves its HLC past the `updatedAt` values it pulls (sync.md) outruns a device
+ * whose clock is fast, instead of losing to its writes until the wall clock catches up.
+ */
+function touchedAt(previous: number, now: number, t: Stamp): number {
+  return Math.max(previous, now, Number(t.slice(0, 13)));
+}
+
 /** Writes `v` when `t` is newer than the register's stamp. Returns whether it changed anything. */
 function put<T>(reg: Reg<T>, v: T, t: Stamp): boolean {
   if (t <= reg.t) return false;
@@ -115,7 +124,7 @@ export function reduceSample(
     default:
       throw new Error(`not a sample mutation: ${m.name}`);
   }
-  if (changed) d.updatedAt = now;
+  if (changed) d.updatedAt = touchedAt(doc === undefined ? 0 : d.updatedAt, now, t);
   return { doc: d, changed };
 }
 
@@ -147,7 +156,7 @@ export function reduceCollection(
     default:
       throw new Error(`not a collection mutation: ${m.name}`);
   }
-  if (changed) d.updatedAt = now;
+  if (changed) d.updatedAt = touchedAt(doc === undefined ? 0 : d.updatedAt, now, t);
   return { doc: d, changed };
 }
 
