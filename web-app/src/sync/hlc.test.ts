@@ -28,10 +28,16 @@ describe('HLC', () => {
     expect(nextHlc('0000000001000-9999', 1000)).toBe('0000000001001-0000');
   });
 
-  it('moves up to a time seen from the server, never down', () => {
+  it('moves past a time seen from the server, never down', () => {
     const seen = observeHlc('0000000001000-0005', 5000);
-    expect(seen).toBe('0000000005000-0000');
-    expect(nextHlc(seen, 1200) > seen).toBe(true);
+    expect(seen).toBe('0000000005000-9999');
+    // A device whose clock runs ahead stamped 5000-0042; updatedAt says 5000. With this device's
+    // wall clock still at 1200, its next stamp must outrank every stamp of that millisecond.
+    const next = nextHlc(seen, 1200);
+    expect(next).toBe('0000000005001-0000');
+    expect(next > '0000000005000-0042').toBe(true);
+    // Once the wall clock is ahead of what was seen, it leads again.
+    expect(nextHlc(seen, 7000)).toBe('0000000007000-0000');
     expect(observeHlc('0000000009000-0001', 5000)).toBe('0000000009000-0001');
     expect(observeHlc('0000000009000-0001', Number.NaN)).toBe('0000000009000-0001');
   });

@@ -26,9 +26,15 @@ export function nextHlc(last: string, now: number): string {
   return formatHlc(ms, prev.counter + 1);
 }
 
-/** Moves the clock up to a time seen from the server (its updatedAt), so later stamps order after it. */
+/**
+ * Moves the clock past a time seen from the server (an entity's updatedAt, never behind the clock
+ * of any stamp it holds), so the next local stamp orders after every stamp of that millisecond:
+ * the clock goes to the millisecond's last counter, and nextHlc then moves on to the next one.
+ * Stopping at counter 0 would let a device's later edit lose to "<same ms>-0005" from a device
+ * whose clock runs ahead.
+ */
 export function observeHlc(last: string, seenMs: number): string {
-  if (!Number.isFinite(seenMs)) return last;
-  const seen = formatHlc(seenMs, 0);
+  if (!Number.isFinite(seenMs) || seenMs < 0) return last;
+  const seen = formatHlc(seenMs, MAX_COUNTER);
   return seen > last ? seen : last;
 }

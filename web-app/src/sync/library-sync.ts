@@ -71,6 +71,7 @@ export class LibrarySync implements SyncEngine {
   private cleanups: (() => void)[] = [];
   private eventsAbort: AbortController | null = null;
   private pendingTimer: ReturnType<typeof setTimeout> | null = null;
+  private pulledTimer: ReturnType<typeof setTimeout> | null = null;
   private boundTo: string | null = null;
 
   constructor(private readonly deps: SyncEngineDeps) {
@@ -143,6 +144,8 @@ export class LibrarySync implements SyncEngine {
     this.channel?.close();
     this.channel = null;
     if (this.pendingTimer) clearTimeout(this.pendingTimer);
+    if (this.pulledTimer) clearTimeout(this.pulledTimer);
+    this.pulledTimer = null;
   }
 
   syncNow(): Promise<void> {
@@ -290,15 +293,18 @@ export class LibrarySync implements SyncEngine {
       onPushed: () => this.refreshPending(),
       onApplied: async (patch, entities) => {
         await this.patch(patch);
-        if (entities) this.set({ pulled: this.status.pulled + entities });
+        if (entities) this.countPulled(entities);
       },
     });
     if (signal.aborted) return;
     if (out.hashes.size || out.collections)
       this.changed(out.hashes.size > BROADCAST_HASHES ? null : [...out.hashes], out.collections, false);
     await this.refreshPending();
-    if (out.didPull) this.set({ state: 'idle', lastSyncedAt: out.syncedAt, error: null });
-    else this.set({ state: 'idle', error: null });
+    // The browser may have gone offline while this cycle ran (its 'offline' event set the state,
+    // which 'idle' must not paper over).
+    const state = this.options.isOnline() ? 'idle' : 'offline';
+    if (out.didPull) this.set({ state, lastSyncedAt: out.syncedAt, error: null });
+    else this.set({ state, error: null });
   }
 
   private async patch(p: IndexPatch) {
@@ -358,6 +364,20 @@ export class LibrarySync implements SyncEngine {
         state: next.state,
       });
     for (const l of this.listeners) l();
+  }
+
+  /**
+   * Adds to the pulled count, telling listeners at most twice a second: a first sync applies a
+   * page every few hundred milliseconds, and the count is not worth a render each time. (Any
+   * other status change tells them at once, with the count as it is.)
+   */
+  private countPulled(n: number) {
+    this.status = { ...this.status, pulled: this.status.pulled + n };
+    if (this.pulledTimer) return;
+    this.pulledTimer = setTimeout(() => {
+      this.pulledTimer = null;
+      for (const l of this.listeners) l();
+    }, 500);
   }
 
   private async refreshPending() {

@@ -1,4 +1,5 @@
 import type { SampleMindDb } from '../db/database';
+import { hasRows } from '../db/has-rows';
 import type { AiRecord, CollectionRow, EditRow, FileRow } from '../db/types';
 import { aiRegisterOf, pickAiRecord } from './ai-bridge';
 import { absentCollection, type CollectionState, emptySample, type SampleState } from './entity-state';
@@ -63,7 +64,7 @@ export async function filesByHash(db: SampleMindDb, hashes: string[]): Promise<M
 
 export async function aiByHash(db: SampleMindDb, hashes: string[]): Promise<Map<string, AiRecord[]>> {
   const out = new Map<string, AiRecord[]>();
-  if (!hashes.length || (await db.descriptions.count()) === 0) return out;
+  if (!hashes.length || !(await hasRows(db.descriptions))) return out;
   for (const r of await db.descriptions.where('contentHash').anyOf(hashes).toArray()) {
     const list = out.get(r.contentHash);
     if (list) list.push(r);

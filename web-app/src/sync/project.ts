@@ -1,5 +1,6 @@
 import { decodeFeatures8, type SyncSummary } from '@samplemind/contract';
 import type { SampleMindDb } from '../db/database';
+import { hasRows } from '../db/has-rows';
 import type { CollectionRow, EditRow, FileRow, SampleSummary } from '../db/types';
 import { aiRegisterOf, decodeAiText, pickAiRecord } from './ai-bridge';
 import type { CollectionState, SampleState } from './entity-state';
@@ -14,7 +15,7 @@ import { aiByHash, filesByHash } from './local-read';
 export type Candidates = (hashes: string[]) => Map<string, number[]>;
 
 async function groupsFrom(db: SampleMindDb, hashes: string[], candidates?: Candidates) {
-  if (!hashes.length || (await db.files.count()) === 0) return new Map<string, FileRow[]>();
+  if (!hashes.length || !(await hasRows(db.files))) return new Map<string, FileRow[]>();
   if (!candidates) return filesByHash(db, hashes);
   const ids = [...candidates(hashes).values()].flat();
   const out = new Map<string, FileRow[]>();
@@ -244,11 +245,19 @@ export async function projectStates(
   if (goneVectors.length) await db.vectors.bulkDelete(goneVectors);
   if (dropEdits.length) await db.edits.bulkDelete(dropEdits);
   if (rewritten.length) await db.files.bulkPut(rewritten);
-  if (created.length) {
-    const ids = (await db.files.bulkAdd(
-      created.map((c) => c.file),
-      { allKeys: true },
-    )) as number[];
+  // IndexedDB works through a transaction's requests one by one: sending the vectors right behind
+  // the new rows (they need no row ids) keeps it busy while this side prepares the edits.
+  const addedIds = created.length
+    ? db.files.bulkAdd(
+        created.map((c) => c.file),
+        { allKeys: true },
+      )
+    : null;
+  const vectorsPut = vectors.length ? db.vectors.bulkPut(vectors) : null;
+  // Awaited below; if the rows fail first, the transaction aborts and this rejection is moot.
+  vectorsPut?.catch(() => {});
+  if (addedIds) {
+    const ids = (await addedIds) as number[];
     created.forEach((c, i) => {
       c.file.id = ids[i];
       const edit = editFromState(c.state, tagId, ids[i], now);
@@ -265,7 +274,7 @@ export async function projectStates(
     }
   }
   if (putEdits.length) await db.edits.bulkPut(putEdits);
-  if (vectors.length) await db.vectors.bulkPut(vectors);
+  await vectorsPut;
   await projectAi(db, visible, now);
   await projectCollections(db, collections, created, now, patch);
   return patch;
@@ -274,7 +283,7 @@ export async function projectStates(
 /** The AI register: one record per sound, replaced when the synced text differs. */
 async function projectAi(db: SampleMindDb, states: SampleState[], now: number) {
   const withText = states.filter((s) => s.aiDescription !== null);
-  const hasRecords = (await db.descriptions.count()) > 0;
+  const hasRecords = await hasRows(db.descriptions);
   if (!withText.length && !hasRecords) return;
   const records = await aiByHash(
     db,
@@ -291,6 +300,15 @@ async function projectAi(db: SampleMindDb, states: SampleState[], now: number) {
   }
   if (drop.length) await db.descriptions.bulkDelete(drop);
   if (put.length) await db.descriptions.bulkPut(put);
+}
+
+/**
+ * Ids of the files with these hashes: one exact index read per hash, all sent at once (anyOf()
+ * walks a cursor with a round trip per hash, ~0.3 ms each).
+ */
+async function fileIdsWithHashes(db: SampleMindDb, hashes: string[]): Promise<number[]> {
+  const lists = await Promise.all(hashes.map((h) => db.files.where('contentHash').equals(h).primaryKeys()));
+  return lists.flat() as number[];
 }
 
 async function itemsOf(db: SampleMindDb, collectionId: number) {
@@ -338,10 +356,7 @@ async function projectCollections(
       if (!row || row.name !== next.name || row.description !== next.description || row.color !== next.color)
         patch.collectionsChanged = true;
       const id = (await db.collections.put(next)) as number;
-      const members = s.sampleIds.length
-        ? await db.files.where('contentHash').anyOf(s.sampleIds).primaryKeys()
-        : [];
-      const want = new Set(members as number[]);
+      const want = new Set(await fileIdsWithHashes(db, s.sampleIds));
       const items = await itemsOf(db, id);
       const itemFiles = await db.files.bulkGet(items.map((i) => i.fileId));
       // Files without a hash (not analysed yet) are not synced: their memberships stay as they are.

@@ -14,7 +14,7 @@ import { loadLibrary } from '../state/load-library';
 import { fileRow } from '../testing/rows';
 import { encodeAiText } from './ai-bridge';
 import { patchIndex } from './index-patch';
-import { applyPage } from './pull';
+import { applyPage, latestUpdate } from './pull';
 import { reconcile } from './reconcile';
 import { getCursor } from './sync-store';
 import { bindForTest } from './testing/bind';
@@ -240,6 +240,54 @@ describe('applying pulled pages', () => {
     expect(all[0].analysis.description).toBe('Just words.');
     await apply(page('14', [remote(H2, { aiDescription: null, aiModel: null })]));
     expect(await db.descriptions.count()).toBe(0);
+  });
+
+  it('moves the clock past every updatedAt of a page, so the next local edit outranks them', async () => {
+    // Another device's clock runs a year ahead: its stamps (and so updatedAt) are in 2031.
+    const ahead = Date.parse('2031-06-01T00:00:00.000Z');
+    const at = (ms: number) => new Date(ms).toISOString();
+    const coll: SyncCollection = {
+      id: 'coll-ahead-1',
+      deleted: false,
+      name: 'Ahead',
+      description: '',
+      color: null,
+      sampleIds: [],
+      updatedAt: at(ahead + 7),
+    };
+    await apply(
+      page('16', [remote(H2, { updatedAt: at(ahead) }), remote(H3, { updatedAt: at(ahead + 3) })], [coll]),
+    );
+    await addTag(db, index, [1], 'mine');
+    const [row] = await db.outbox.toArray();
+    // The latest entity (the collection) held stamps up to "<ahead + 7>-9999"; this edit orders after.
+    expect(row.hlc > `${String(ahead + 7).padStart(13, '0')}-9999`).toBe(true);
+    expect(row.hlc < `${String(ahead + 9).padStart(13, '0')}-0000`).toBe(true);
+    // A later page with older times does not move the clock back.
+    await apply(page('17', [remote(H2, { updatedAt: at(ahead - 1000) })]));
+    await addTag(db, index, [1], 'again');
+    const rows = await db.outbox.toArray();
+    expect(rows[1].hlc > rows[0].hlc).toBe(true);
+  });
+
+  it('latestUpdate: the newest updatedAt of samples and collections, 0 for an empty page', () => {
+    expect(latestUpdate({ samples: [], collections: [] })).toBe(0);
+    const p = page(
+      '1',
+      [remote(H2, { updatedAt: '2030-01-01T00:00:00.005Z' })],
+      [
+        {
+          id: 'coll-x-12345',
+          deleted: true,
+          name: null,
+          description: '',
+          color: null,
+          sampleIds: [],
+          updatedAt: '2030-01-01T00:00:00.009Z',
+        },
+      ],
+    );
+    expect(latestUpdate(p)).toBe(Date.parse('2030-01-01T00:00:00.009Z'));
   });
 
   it('a local removal of a remote sound is a delete, and its vector goes', async () => {

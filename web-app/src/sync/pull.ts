@@ -2,6 +2,7 @@ import { type PullResponse, summaryFromAnalysis } from '@samplemind/contract';
 import type { ApiClient } from '../account/api-client';
 import { ApiError } from '../account/api-error';
 import type { SampleMindDb } from '../db/database';
+import { hasRows } from '../db/has-rows';
 import type { OutboxRow } from '../db/types';
 import {
   applyToCollection,
@@ -41,10 +42,18 @@ export async function fetchPage(
   return page;
 }
 
+/** The latest `updatedAt` of a page's entities (ms since epoch; 0 for an empty page). */
+export function latestUpdate(page: Pick<PullResponse, 'samples' | 'collections'>): number {
+  let seen = 0;
+  for (const s of page.samples) seen = Math.max(seen, Date.parse(s.updatedAt) || 0);
+  for (const c of page.collections) seen = Math.max(seen, Date.parse(c.updatedAt) || 0);
+  return seen;
+}
+
 /** Pending mutations of these entities, oldest first. */
 async function pendingFor(db: SampleMindDb, entities: string[]): Promise<Map<string, OutboxRow[]>> {
   const out = new Map<string, OutboxRow[]>();
-  if (!entities.length || (await db.outbox.count()) === 0) return out;
+  if (!entities.length || !(await hasRows(db.outbox))) return out;
   const rows = await db.outbox.where('entity').anyOf(entities).toArray();
   rows.sort((a, b) => a.mutationId - b.mutationId);
   for (const r of rows) {
@@ -87,8 +96,7 @@ export async function applyPage(
       ...collections.map((c) => collectionEntity(c.id)),
     ];
     // Entities with a base keep the server's latest word there (see SyncBaseRow).
-    const bases =
-      entities.length && (await db.syncBase.count()) > 0 ? await db.syncBase.bulkGet(entities) : [];
+    const bases = entities.length && (await hasRows(db.syncBase)) ? await db.syncBase.bulkGet(entities) : [];
     const rebased = bases.flatMap((b, i) =>
       b
         ? [{ entity: b.entity, state: i < samples.length ? samples[i] : collections[i - samples.length] }]
@@ -110,10 +118,10 @@ export async function applyPage(
     });
     const patch = await projectStates(db, effSamples, effCollections, candidates ? { candidates } : {});
 
-    let seen = 0;
-    for (const s of page.samples) seen = Math.max(seen, Date.parse(s.updatedAt) || 0);
-    for (const c of page.collections) seen = Math.max(seen, Date.parse(c.updatedAt) || 0);
-    const hlc = observeHlc(binding.hlc, seen);
+    // sync.md: the clock moves past every updatedAt pulled (the server keeps those at or above the
+    // clock of every stamp an entity holds), so this device's next edit outranks what it has seen.
+    const seen = latestUpdate(page);
+    const hlc = seen > 0 ? observeHlc(binding.hlc, seen) : binding.hlc;
     if (hlc !== binding.hlc) await putBinding(db, { ...binding, hlc });
     await putCursor(db, page.cursor);
     return { patch, samples: samples.length, collections: collections.length };

@@ -1,4 +1,5 @@
 import type { SampleMindDb } from '../db/database';
+import { hasRows } from '../db/has-rows';
 import { type CollectionState, isSampleEntity, type SampleState } from './entity-state';
 import { emptyPatch, type IndexPatch, projectStates } from './project';
 import { applyScope } from './pull';
@@ -10,7 +11,7 @@ import { applyScope } from './pull';
  */
 export async function reconcile(db: SampleMindDb): Promise<IndexPatch> {
   return db.transaction('rw', applyScope(db), async () => {
-    if ((await db.syncBase.count()) === 0) return emptyPatch();
+    if (!(await hasRows(db.syncBase))) return emptyPatch();
     const pending = new Set((await db.outbox.orderBy('entity').uniqueKeys()) as string[]);
     const settled = (await db.syncBase.toArray()).filter((b) => !pending.has(b.entity));
     if (!settled.length) return emptyPatch();

@@ -1,5 +1,6 @@
 import type { ApiClient } from '../account/api-client';
 import type { SampleMindDb } from '../db/database';
+import { hasRows } from '../db/has-rows';
 import { runBootstrap } from './bootstrap';
 import { type Candidates, emptyPatch, type IndexPatch } from './project';
 import { applyPage, fetchPage } from './pull';
@@ -65,19 +66,40 @@ export async function syncCycle(
   // Until the whole library is described, pulling would overwrite what is not sent yet.
   if (boot && boot.state !== 'done') return result;
 
-  for (;;) {
-    if (signal?.aborted) return result;
-    const cursor = await getCursor(db);
-    const page = await fetchPage(api, cursor, signal ? { signal } : {});
-    const applied = await applyPage(db, cursor, clientId, page, hooks.candidates);
-    if (applied) {
-      for (const h of applied.patch.hashes) result.hashes.add(h);
-      result.collections ||= applied.patch.collectionsChanged || applied.patch.collections.size > 0;
-      await hooks.onApplied?.(applied.patch, applied.samples + applied.collections);
+  // The next page is asked for as soon as a page arrives, so the server's answer (and parsing
+  // it) overlaps storing the page before: on a big first sync the device is the slow side.
+  const ahead = new AbortController();
+  const stopAhead = () => ahead.abort();
+  signal?.addEventListener('abort', stopAhead, { once: true });
+  const fetchAhead = (from: string) => {
+    const p = fetchPage(api, from, { signal: ahead.signal });
+    // Not awaited when the loop stops early (stale page, failure): no unhandled rejection.
+    p.catch(() => {});
+    return p;
+  };
+  try {
+    let cursor = await getCursor(db);
+    let next = fetchAhead(cursor);
+    for (;;) {
+      if (signal?.aborted) return result;
+      const page = await next;
+      const following = page.hasMore ? fetchAhead(page.cursor) : null;
+      const applied = await applyPage(db, cursor, clientId, page, hooks.candidates);
+      if (applied) {
+        for (const h of applied.patch.hashes) result.hashes.add(h);
+        result.collections ||= applied.patch.collectionsChanged || applied.patch.collections.size > 0;
+        await hooks.onApplied?.(applied.patch, applied.samples + applied.collections);
+      }
+      if (!following || !applied) break;
+      cursor = page.cursor;
+      next = following;
     }
-    if (!page.hasMore || !applied) break;
+  } finally {
+    stopAhead();
+    signal?.removeEventListener('abort', stopAhead);
   }
-  const settled = (await db.syncBase.count()) > 0 ? await reconcile(db) : emptyPatch();
+  if (signal?.aborted) return result;
+  const settled = (await hasRows(db.syncBase)) ? await reconcile(db) : emptyPatch();
   if (settled.hashes.length || settled.collections.size) {
     for (const h of settled.hashes) result.hashes.add(h);
     result.collections ||= settled.collections.size > 0;

@@ -176,6 +176,29 @@ describe('the sync engine', () => {
     expect(await a.db.files.get(id)).toBeDefined();
   });
 
+  it('ends a sync the browser went offline during as "offline", not "idle"', async () => {
+    const user = await server.newUser();
+    let isOnline = true;
+    let drops = 1;
+    // The connection drops while the pull is answered (the 'offline' event has nothing to listen
+    // to in Node; the engine's own end-of-sync check must see it).
+    const dropping = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const res = await server.fetch(input, init);
+      if (String(input).includes('/sync/pull') && drops-- > 0) isOnline = false;
+      return res;
+    }) as typeof fetch;
+    const a = await tab(user, { fetch: dropping, isOnline: () => isOnline });
+    a.engine.start();
+    await a.engine.syncNow();
+    expect(a.states).toContain('syncing');
+    expect(a.engine.getStatus().state).toBe('offline');
+    expect(a.states.at(-1)).toBe('offline');
+    // Back online: the next sync ends idle.
+    isOnline = true;
+    await a.engine.syncNow();
+    expect(a.engine.getStatus().state).toBe('idle');
+  });
+
   it('backs off on server errors, shows the error, and recovers by itself with nothing lost', async () => {
     const user = await server.newUser();
     let failures = 3;

@@ -14,6 +14,7 @@ const STATUS_LABELS: [StatusFilter, string][] = [
   ['queued', 'Queued'],
   ['error', 'Errors'],
   ['missing', 'Missing'],
+  ['remote', 'Not on this device'],
   ['duplicates', 'Duplicates'],
   ['favourites', 'Favourites'],
   ['outdated', 'Older engine'],
@@ -24,12 +25,17 @@ const ALL_KEYS = Array.from({ length: KEY_COUNT }, (_, c) => c);
 /** Folder paths (up to two levels) with file counts, recomputed only when the index changes. */
 function folderCounts(index: LibraryIndex): [string, number][] {
   const counts = new Map<string, number>();
+  // indexOf/slice rather than split: this runs over every row each time rows change (each page
+  // of a first sync), and split allocates an array per row.
   for (let r = 0; r < index.size; r++) {
-    const parts = index.path[r].split('/');
-    if (parts.length < 2) continue;
-    counts.set(parts[0], (counts.get(parts[0]) ?? 0) + 1);
-    if (parts.length > 2) {
-      const two = `${parts[0]}/${parts[1]}`;
+    const path = index.path[r];
+    const first = path.indexOf('/');
+    if (first < 0) continue;
+    const top = path.slice(0, first);
+    counts.set(top, (counts.get(top) ?? 0) + 1);
+    const second = path.indexOf('/', first + 1);
+    if (second >= 0) {
+      const two = path.slice(0, second);
       counts.set(two, (counts.get(two) ?? 0) + 1);
     }
   }

@@ -3,6 +3,8 @@ import { storageEstimate } from '../db/storage-errors';
 import { exportLibrary, importLibrary } from '../export/library-json';
 import { download } from '../export/selection';
 import { loadLibrary } from '../state/load-library';
+import { reshareLibrary } from '../sync/bootstrap';
+import { getSyncEngine } from '../sync/sync-engine';
 import { fmtBytes } from './format';
 import { useStore } from './use-store';
 
@@ -74,6 +76,9 @@ export function LibraryMenu() {
               void store.guard('Import failed', async () => {
                 try {
                   const report = await importLibrary(store.db, JSON.parse(await file.text()));
+                  // The import wrote past the library actions (nothing queued for sync): describe
+                  // the library to the account again, and start that now rather than at the next poke.
+                  if (await reshareLibrary(store.db)) void getSyncEngine().syncNow();
                   // Rebuild the index from storage so everything imported shows up.
                   store.index.replaceWith(await loadLibrary(store.db));
                   await store.reloadCollections();
