@@ -109,9 +109,11 @@ describe('syncCycle pulling', () => {
     const server = scriptedServer(6);
     const applied: number[] = [];
     const asked: string[] = [];
+    const lastFlags: boolean[] = [];
     const cycle = syncCycle(db, server.api, {
-      onApplied: async (patch) => {
+      onApplied: async (patch, _entities, isLast) => {
         applied.push(patch.upserts.length);
+        lastFlags.push(isLast);
         // While a page is being applied the following one (if any) has been asked for already.
         asked.push(server.log.at(-1)!);
       },
@@ -122,6 +124,7 @@ describe('syncCycle pulling', () => {
     expect(server.log).toEqual(['ask 0', 'ask 2', 'ask 4']);
     expect(applied).toEqual([2, 2, 2]);
     expect(asked).toEqual(['ask 2', 'ask 4', 'ask 4']);
+    expect(lastFlags).toEqual([false, false, true]);
     expect(await db.files.count()).toBe(6);
     expect(await db.vectors.count()).toBe(6);
     // Only tagged samples get an edit row.

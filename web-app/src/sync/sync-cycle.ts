@@ -16,8 +16,11 @@ export type CycleHooks = {
   onPushed?(): void | Promise<void>;
   /** Files per hash as the in-memory index knows them (see Candidates); default: search the table. */
   candidates?: Candidates;
-  /** After each applied page (and after reconciling): patch the index here. */
-  onApplied?(patch: IndexPatch, entities: number): void | Promise<void>;
+  /**
+   * After each applied page (and after reconciling): patch the index here. `isLast`: no more pages
+   * follow in this sync (what was pulled is all there is for now).
+   */
+  onApplied?(patch: IndexPatch, entities: number, isLast: boolean): void | Promise<void>;
 };
 
 export type CycleResult = {
@@ -88,7 +91,7 @@ export async function syncCycle(
       if (applied) {
         for (const h of applied.patch.hashes) result.hashes.add(h);
         result.collections ||= applied.patch.collectionsChanged || applied.patch.collections.size > 0;
-        await hooks.onApplied?.(applied.patch, applied.samples + applied.collections);
+        await hooks.onApplied?.(applied.patch, applied.samples + applied.collections, !following);
       }
       if (!following || !applied) break;
       cursor = page.cursor;
@@ -103,7 +106,7 @@ export async function syncCycle(
   if (settled.hashes.length || settled.collections.size) {
     for (const h of settled.hashes) result.hashes.add(h);
     result.collections ||= settled.collections.size > 0;
-    await hooks.onApplied?.(settled, 0);
+    await hooks.onApplied?.(settled, 0, true);
   }
   result.didPull = true;
   result.syncedAt = Date.now();

@@ -1,3 +1,5 @@
+import { isApiError } from '../account/api-error';
+
 /** What the sync status shows; the UI reads it through SyncEngine.getStatus/subscribe. */
 export type SyncState = 'off' | 'offline' | 'idle' | 'syncing' | 'error' | 'follower';
 
@@ -46,3 +48,16 @@ export const OFF_STATUS: SyncStatus = {
   bootstrap: null,
   pulled: 0,
 };
+
+/**
+ * The status after a failed sync, `failures` earlier ones in a row: offline and signed-out say so;
+ * one failure (a server restarting, a proxy hiccup) is retried quietly; a second one shows.
+ */
+export function statusAfterFailure(e: unknown, failures: number): Partial<SyncStatus> {
+  if ((e as { isOffline?: boolean }).isOffline || (isApiError(e) && e.kind === 'unreachable'))
+    return { state: 'offline', error: null };
+  if (isApiError(e) && e.kind === 'signed-out') return { state: 'off', error: e.message };
+  if (failures < 1) return { state: 'syncing' };
+  const message = e instanceof Error ? e.message : String(e);
+  return { state: 'error', error: `Sync failed: ${message}` };
+}
