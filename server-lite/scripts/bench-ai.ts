@@ -249,12 +249,16 @@ async function client() {
   const stubMs: number[] = [];
   const overhead: number[] = [];
   const serverOverhead: number[] = [];
+  const overheadByProvider = new Map<AiProviderId, number[]>();
   for (const d of cold) {
     const r = byFile.get(d.job.sample.fileName);
     if (d.status !== 200 || !r || r.finishedAt === undefined) continue;
     const own = r.finishedAt - r.receivedAt;
     stubMs.push(own);
     overhead.push(d.ms - own);
+    const list = overheadByProvider.get(d.job.provider) ?? [];
+    list.push(d.ms - own);
+    overheadByProvider.set(d.job.provider, list);
     serverOverhead.push(d.serverMs - own);
   }
 
@@ -292,6 +296,9 @@ async function client() {
       stubOwnMs: stats(stubMs),
       proxyOverheadMs: stats(overhead),
       serverSideOverheadMs: stats(serverOverhead),
+      proxyOverheadByProviderMs: Object.fromEntries(
+        [...overheadByProvider].map(([provider, xs]) => [provider, stats(xs)]),
+      ),
       serverCpuMsPerCall: r2(coldCpuMs / Math.max(1, cold.length)),
     },
     cachedCalls: {
