@@ -1,11 +1,5 @@
 import 'fake-indexeddb/auto';
-import {
-  type AnalysisOutcome,
-  encodeFeatures8,
-  FEATURE_VECTOR_LENGTH,
-  type PullResponse,
-  type SyncSample,
-} from '@samplemind/contract';
+import type { AnalysisOutcome, PullResponse, SyncSample } from '@samplemind/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type SampleMindDb } from '../db/database';
 import { rng, syntheticResult } from '../dev/synthetic';
@@ -20,6 +14,7 @@ import { patchIndex } from './index-patch';
 import { applyPage } from './pull';
 import { getCursor } from './sync-store';
 import { bindForTest, pending } from './testing/bind';
+import { remoteSample, remoteSummary } from './testing/remote-sample';
 
 let db: SampleMindDb;
 let index: LibraryIndex;
@@ -62,42 +57,12 @@ async function pullRemote(
   s: Partial<SyncSample> & { id: string },
   collections: PullResponse['collections'] = [],
 ) {
-  const sample: SyncSample = {
-    deleted: false,
+  const sample = remoteSample(s.id, {
     name: 'from-b.wav',
     path: 'B/from-b.wav',
-    tags: [],
-    rating: null,
-    favorite: false,
-    notes: '',
-    aiDescription: null,
-    aiModel: null,
-    bpm: null,
-    key: null,
-    type: null,
-    summary: {
-      analyserVersion: '1.0.0',
-      format: { container: 'wav', sampleRate: 44100, channels: 1, bitDepth: 16, durationSec: 1 },
-      isLoop: false,
-      loopConfidence: 1,
-      bpm: null,
-      bpmConfidence: 0,
-      beats: null,
-      bars: null,
-      tonic: null,
-      scale: null,
-      keyConfidence: 0,
-      midiNote: null,
-      cents: null,
-      type: 'kick',
-      typeConfidence: 1,
-      lufs: -8,
-      samplePeakDb: -1,
-      features: encodeFeatures8(new Array(FEATURE_VECTOR_LENGTH).fill(0.2)),
-    },
-    updatedAt: '2030-01-01T00:00:00.000Z',
+    summary: remoteSummary({}, 0.2),
     ...s,
-  };
+  });
   const cursor = await getCursor(db);
   const out = await applyPage(db, cursor, ME, {
     cursor: String(Number(cursor) + 1),

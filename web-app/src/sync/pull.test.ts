@@ -1,6 +1,5 @@
 import 'fake-indexeddb/auto';
 import {
-  encodeFeatures8,
   FEATURE_VECTOR_LENGTH,
   type PullResponse,
   type SyncCollection,
@@ -18,6 +17,7 @@ import { applyPage, latestUpdate } from './pull';
 import { reconcile } from './reconcile';
 import { getCursor } from './sync-store';
 import { bindForTest } from './testing/bind';
+import { remoteSample, remoteSummary } from './testing/remote-sample';
 
 let db: SampleMindDb;
 let index: LibraryIndex;
@@ -28,43 +28,27 @@ const H2 = 'b2'.repeat(16);
 const H3 = 'c3'.repeat(16);
 
 function remote(id: string, over: Partial<SyncSample> = {}): SyncSample {
-  return {
-    id,
-    deleted: false,
-    name: `${id.slice(0, 4)}.wav`,
-    path: `Other/${id.slice(0, 4)}.wav`,
-    tags: [],
-    rating: null,
-    favorite: false,
-    notes: '',
-    aiDescription: null,
-    aiModel: null,
-    bpm: null,
-    key: null,
-    type: null,
-    summary: {
-      analyserVersion: '1.0.0',
-      format: { container: 'wav', sampleRate: 44100, channels: 1, bitDepth: 16, durationSec: 2 },
-      isLoop: true,
-      loopConfidence: 0.9,
-      bpm: 120,
-      bpmConfidence: 0.8,
-      beats: 4,
-      bars: 1,
-      tonic: 'C',
-      scale: 'minor',
-      keyConfidence: 0.7,
-      midiNote: null,
-      cents: null,
-      type: 'drum-loop',
-      typeConfidence: 0.9,
-      lufs: -9,
-      samplePeakDb: -1,
-      features: encodeFeatures8(new Array(FEATURE_VECTOR_LENGTH).fill(0.4)),
-    },
-    updatedAt: '2030-01-01T00:00:00.000Z',
+  return remoteSample(id, {
+    summary: remoteSummary(
+      {
+        format: { container: 'wav', sampleRate: 44100, channels: 1, bitDepth: 16, durationSec: 2 },
+        isLoop: true,
+        loopConfidence: 0.9,
+        bpm: 120,
+        bpmConfidence: 0.8,
+        beats: 4,
+        bars: 1,
+        tonic: 'C',
+        scale: 'minor',
+        keyConfidence: 0.7,
+        type: 'drum-loop',
+        typeConfidence: 0.9,
+        lufs: -9,
+      },
+      0.4,
+    ),
     ...over,
-  };
+  });
 }
 
 const page = (

@@ -1,16 +1,12 @@
 import 'fake-indexeddb/auto';
-import {
-  encodeFeatures8,
-  FEATURE_VECTOR_LENGTH,
-  type PullResponse,
-  type SyncSample,
-} from '@samplemind/contract';
+import type { PullResponse, SyncSample } from '@samplemind/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../account/api-client';
 import { openDb, type SampleMindDb } from '../db/database';
 import { syncCycle } from './sync-cycle';
 import { getCursor, putCursor } from './sync-store';
 import { bindForTest } from './testing/bind';
+import { remoteSample, remoteSummary } from './testing/remote-sample';
 
 let db: SampleMindDb;
 let n = 0;
@@ -28,42 +24,12 @@ afterEach(async () => {
 const hash = (i: number) => i.toString(16).padStart(32, '0');
 
 function sample(i: number): SyncSample {
-  return {
-    id: hash(i),
-    deleted: false,
+  return remoteSample(hash(i), {
     name: `s${i}.wav`,
     path: `Kit/s${i}.wav`,
     tags: i % 2 ? ['odd'] : [],
-    rating: null,
-    favorite: false,
-    notes: '',
-    aiDescription: null,
-    aiModel: null,
-    bpm: null,
-    key: null,
-    type: null,
-    summary: {
-      analyserVersion: '1.0.0',
-      format: { container: 'wav', sampleRate: 44100, channels: 1, bitDepth: 16, durationSec: 1 },
-      isLoop: false,
-      loopConfidence: 0.1,
-      bpm: null,
-      bpmConfidence: 0,
-      beats: null,
-      bars: null,
-      tonic: null,
-      scale: null,
-      keyConfidence: 0,
-      midiNote: 36,
-      cents: 0,
-      type: 'kick',
-      typeConfidence: 0.9,
-      lufs: -10,
-      samplePeakDb: -1,
-      features: encodeFeatures8(new Array(FEATURE_VECTOR_LENGTH).fill(0.5)),
-    },
-    updatedAt: '2030-01-01T00:00:00.000Z',
-  };
+    summary: remoteSummary({ loopConfidence: 0.1, midiNote: 36, cents: 0, typeConfidence: 0.9, lufs: -10 }),
+  });
 }
 
 /** Pages of two samples each, cursor = the last sample's number; answers are released by hand. */
