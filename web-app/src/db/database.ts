@@ -16,6 +16,7 @@ import type {
   SyncBaseRow,
   SyncStateRow,
   TagRow,
+  VectorPackRow,
   VectorRow,
 } from './types';
 
@@ -30,6 +31,8 @@ export type SampleMindDb = Dexie & {
   samples: Table<AnalysisResult, [string, string]>;
   /** Feature vectors alone, so the similarity worker loads them without the big records. */
   vectors: EntityTable<VectorRow, 'contentHash'>;
+  /** Vectors of pulled sounds, packed per page; read through db/vector-source.ts only. */
+  vectorPacks: EntityTable<VectorPackRow, 'id'>;
   tags: EntityTable<TagRow, 'id'>;
   collections: EntityTable<CollectionRow, 'id'>;
   collectionItems: Table<CollectionItemRow, [number, number]>;

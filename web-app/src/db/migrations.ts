@@ -1,5 +1,6 @@
 import type { Transaction } from 'dexie';
 import { newId } from './ids';
+import { packRows } from './vector-source';
 
 export type Migration = {
   version: number;
@@ -49,6 +50,30 @@ export const MIGRATIONS: Migration[] = [
         .modify((c: { syncId?: string }) => {
           c.syncId ??= newId();
         });
+    },
+  },
+  {
+    // Pulled sounds keep their vectors packed per page (IndexedDB charges per record, not per
+    // byte). Vectors already pulled as single rows move into one pack, or they would shadow
+    // every later pack of their hash (a `vectors` row means "analysed here" and always wins).
+    version: 3,
+    stores: { vectorPacks: '++id' },
+    upgrade: async (tx) => {
+      const files = tx.table('files');
+      const remote = await files.where('status').equals('remote').toArray();
+      if (!remote.length) return;
+      const here = new Set(
+        (await files.where('status').notEqual('remote').toArray()).map((f) => f.contentHash),
+      );
+      const hashes = [...new Set(remote.map((f) => f.contentHash as string))].filter(
+        (h) => h && !here.has(h),
+      );
+      const rows = (await tx.table('vectors').bulkGet(hashes)).filter(
+        (r): r is { contentHash: string; v: Float32Array } => !!r,
+      );
+      if (!rows.length) return;
+      await tx.table('vectorPacks').add(packRows(rows));
+      await tx.table('vectors').bulkDelete(rows.map((r) => r.contentHash));
     },
   },
 ];

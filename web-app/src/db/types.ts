@@ -70,6 +70,12 @@ export type QueueRow = { fileId: number; enqueuedAt: number };
 /** Analysis result as stored: the AnalysisResult plus its compound key. */
 export type VectorRow = { contentHash: string; v: Float32Array };
 
+/**
+ * Feature vectors of sounds pulled from the server, one record per pulled page (see
+ * db/vector-source.ts): `v` holds hashes.length × FEATURE_VECTOR_LENGTH floats, row-major.
+ */
+export type VectorPackRow = { id?: number; hashes: string[]; v: Float32Array };
+
 export type TagRow = { id?: number; name: string; createdAt: number };
 export type CollectionRow = {
   id?: number;

@@ -1,8 +1,12 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type SampleMindDb } from '../db/database';
+import { loadVectors } from '../db/vector-source';
 import { seedLibrary } from '../dev/seed-library';
 import { loadLibrary } from '../state/load-library';
+import { applyPage } from '../sync/pull';
+import { bindForTest } from '../sync/testing/bind';
+import { remoteSample, remoteSummary } from '../sync/testing/remote-sample';
 import { exportLibrary, importLibrary } from './library-json';
 
 const dbs: SampleMindDb[] = [];
@@ -45,6 +49,30 @@ describe('library export/import', () => {
 
     // Importing again adds nothing.
     expect(await importLibrary(b, json)).toMatchObject({ files: 0, skipped: 300 });
+  });
+
+  it('carries the vectors of pulled sounds (no analysis record here) and imports them as a pack', async () => {
+    const a = fresh('export-pulled-a');
+    await seedLibrary(a, { n: 5, seed: 4, batch: 5 });
+    await bindForTest(a, 'client-export');
+    const h = 'd4'.repeat(16);
+    const sample = remoteSample(h, { summary: remoteSummary({}, 0.6) });
+    await applyPage(a, '0', 'client-export', {
+      cursor: '1',
+      hasMore: false,
+      samples: [sample],
+      collections: [],
+      clients: {},
+    });
+    const json = JSON.parse(await (await exportLibrary(a)).text());
+    expect(json.vectors.map((v: { contentHash: string }) => v.contentHash)).toEqual([h]);
+
+    const b = fresh('export-pulled-b');
+    await importLibrary(b, json);
+    expect(await b.vectorPacks.count()).toBe(1);
+    const vectors = await loadVectors(b);
+    expect(vectors.size).toBe(6);
+    expect(vectors.get(h)?.[0]).toBeCloseTo(0.6, 2);
   });
 
   it('rejects documents that are not library exports', async () => {

@@ -1,6 +1,7 @@
 import type { AnalysisResult } from '@samplemind/contract';
 import type { SampleMindDb } from '../db/database';
 import type { CollectionItemRow, CollectionRow, EditRow, FileRow, TagRow } from '../db/types';
+import { loadVectors, packRows } from '../db/vector-source';
 
 export const LIBRARY_FORMAT = 'samplemind-library';
 export const LIBRARY_FORMAT_VERSION = 1;
@@ -17,6 +18,11 @@ export type LibraryJson = {
   collectionItems: CollectionItemRow[];
   edits: EditRow[];
   folders: { id: number; name: string }[];
+  /**
+   * Vectors of sounds without an analysis record here (pulled from another device), so their
+   * "not on this device" rows stay findable by similarity after an import. Absent in older exports.
+   */
+  vectors?: { contentHash: string; v: number[] }[];
 };
 
 /**
@@ -38,10 +44,24 @@ export async function exportLibrary(db: SampleMindDb): Promise<Blob> {
   };
   await db.transaction(
     'r',
-    [db.files, db.samples, db.tags, db.collections, db.collectionItems, db.edits, db.folders],
+    [
+      db.files,
+      db.samples,
+      db.vectors,
+      db.vectorPacks,
+      db.tags,
+      db.collections,
+      db.collectionItems,
+      db.edits,
+      db.folders,
+    ],
     async () => {
       await section('files', await db.files.toArray(), ({ handle: _h, ...f }) => f);
-      await section('samples', await db.samples.toArray());
+      const samples = await db.samples.toArray();
+      await section('samples', samples);
+      const analysed = new Set(samples.map((s) => s.contentHash));
+      const pulled = [...(await loadVectors(db))].filter(([h]) => !analysed.has(h));
+      await section('vectors', pulled, ([contentHash, v]) => ({ contentHash, v: Array.from(v) }));
       await section('tags', await db.tags.toArray());
       await section('collections', await db.collections.toArray());
       await section('collectionItems', await db.collectionItems.toArray());
@@ -78,7 +98,17 @@ export async function importLibrary(db: SampleMindDb, json: unknown): Promise<Im
   }
   return db.transaction(
     'rw',
-    [db.files, db.samples, db.vectors, db.tags, db.collections, db.collectionItems, db.edits, db.folders],
+    [
+      db.files,
+      db.samples,
+      db.vectors,
+      db.vectorPacks,
+      db.tags,
+      db.collections,
+      db.collectionItems,
+      db.edits,
+      db.folders,
+    ],
     async () => {
       const tagId = new Map<number, number>();
       for (const t of lib.tags) {
@@ -126,6 +156,8 @@ export async function importLibrary(db: SampleMindDb, json: unknown): Promise<Im
       await db.vectors.bulkPut(
         lib.samples.map((s) => ({ contentHash: s.contentHash, v: Float32Array.from(s.features) })),
       );
+      // Pulled vectors stay pulled: a pack, so a later pull or a local analysis still wins.
+      if (lib.vectors?.length) await db.vectorPacks.add(packRows(lib.vectors));
       await db.edits.bulkPut(
         lib.edits.flatMap((e) => {
           const id = fileId.get(e.fileId);

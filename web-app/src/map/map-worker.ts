@@ -1,6 +1,7 @@
 import { expose } from 'comlink';
 import { UMAP } from 'umap-js';
 import { openDb } from '../db/database';
+import { loadVectors } from '../db/vector-source';
 import { rng } from '../dev/synthetic';
 
 export type MapResult = { hashes: string[]; xy: Float32Array; ms: number };
@@ -10,14 +11,14 @@ const api = {
   async embed(hashes: string[], onProgress?: (fraction: number) => void): Promise<MapResult> {
     const t0 = performance.now();
     const db = openDb();
-    let rows: ({ contentHash: string; v: Float32Array } | undefined)[];
+    let vectors: Map<string, Float32Array>;
     try {
-      rows = await db.vectors.bulkGet(hashes);
+      vectors = await loadVectors(db, hashes);
     } finally {
       db.close();
     }
-    const present = rows.filter((r): r is { contentHash: string; v: Float32Array } => !!r);
-    const data = present.map((r) => Array.from(r.v));
+    const present = [...vectors.keys()];
+    const data = [...vectors.values()].map((v) => Array.from(v));
     const n = data.length;
     const xy = new Float32Array(n * 2);
     if (n >= 3) {
@@ -37,7 +38,7 @@ const api = {
         xy[2 * i + 1] = p[1];
       });
     }
-    return { hashes: present.map((r) => r.contentHash), xy, ms: performance.now() - t0 };
+    return { hashes: present, xy, ms: performance.now() - t0 };
   },
 };
 

@@ -12,7 +12,8 @@ export function packVectors(rows: { contentHash: string; v: ArrayLike<number> }[
   const hashes = new Array<string>(rows.length);
   rows.forEach((r, i) => {
     hashes[i] = r.contentHash;
-    data.set(Array.prototype.slice.call(r.v, 0, dim) as number[], i * dim);
+    if (r.v instanceof Float32Array && r.v.length === dim) data.set(r.v, i * dim);
+    else data.set(Array.prototype.slice.call(r.v, 0, dim) as number[], i * dim);
   });
   return { hashes, data, dim };
 }

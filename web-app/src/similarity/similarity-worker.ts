@@ -1,5 +1,6 @@
 import { expose } from 'comlink';
 import { openDb } from '../db/database';
+import { loadVectors } from '../db/vector-source';
 import {
   type AspectWeights,
   dimensionWeights,
@@ -19,8 +20,9 @@ const api = {
     const t0 = performance.now();
     const db = openDb();
     try {
-      const rows = await db.vectors.toArray();
-      matrix = packVectors(rows);
+      // Only sounds the library has: a deleted one's vector may linger (kept analysis, old pack).
+      const vectors = await loadVectors(db);
+      matrix = packVectors([...vectors].map(([contentHash, v]) => ({ contentHash, v })));
       rowOf = new Map(matrix.hashes.map((h, i) => [h, i]));
     } finally {
       db.close();

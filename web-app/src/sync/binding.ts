@@ -25,6 +25,8 @@ export async function ensureBinding(
     const ids = remote.map((f) => f.id!);
     await deleteFileRows(db, ids);
     await db.vectors.bulkDelete(remote.map((f) => f.contentHash!));
+    // The old account's pulled vectors: its sounds are gone from this library.
+    await db.vectorPacks.clear();
     await db.collections.toCollection().modify((c) => {
       delete c.sampleIds;
     });

@@ -2,6 +2,7 @@ import { decodeFeatures8, type SyncSummary } from '@samplemind/contract';
 import type { SampleMindDb } from '../db/database';
 import { hasRows } from '../db/has-rows';
 import type { CollectionRow, EditRow, FileRow, SampleSummary } from '../db/types';
+import { packRows } from '../db/vector-source';
 import { aiRegisterOf, decodeAiText, pickAiRecord } from './ai-bridge';
 import type { CollectionState, SampleState } from './entity-state';
 import { aiByHash, filesByHash } from './local-read';
@@ -167,7 +168,7 @@ export async function deleteFileRows(db: SampleMindDb, ids: number[]): Promise<v
  * Writes sample and collection states into the library: every file with a sample's hash gets its
  * edits, a sample without a file here becomes a 'remote' row, a deleted one leaves the library,
  * collections get their members. Runs inside the caller's transaction (scope: the library tables,
- * vectors, queue, blobs); bulk operations only, so a page of thousands costs a few of them.
+ * vectors, vectorPacks, queue, blobs); bulk operations only, so a page of thousands costs a few of them.
  */
 export async function projectStates(
   db: SampleMindDb,
@@ -253,7 +254,9 @@ export async function projectStates(
         { allKeys: true },
       )
     : null;
-  const vectorsPut = vectors.length ? db.vectors.bulkPut(vectors) : null;
+  // One pack record per page, not a row per sound: IndexedDB's cost is per record (see
+  // db/vector-source.ts, which also says why stale entries in older packs are harmless).
+  const vectorsPut = vectors.length ? db.vectorPacks.add(packRows(vectors)) : null;
   // Awaited below; if the rows fail first, the transaction aborts and this rejection is moot.
   vectorsPut?.catch(() => {});
   if (addedIds) {

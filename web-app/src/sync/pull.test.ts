@@ -7,6 +7,7 @@ import {
 } from '@samplemind/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type SampleMindDb } from '../db/database';
+import { loadVectors } from '../db/vector-source';
 import { addTag, createCollection, removeFiles, setFavourite } from '../state/library-actions';
 import { type LibraryIndex, STATUS } from '../state/library-index';
 import { loadLibrary } from '../state/load-library';
@@ -96,9 +97,11 @@ describe('applying pulled pages', () => {
       isLoop: true,
       durationSec: 2,
     });
-    const v = await db.vectors.get(H2);
-    expect(v?.v.length).toBe(FEATURE_VECTOR_LENGTH);
-    expect(v?.v[0]).toBeCloseTo(0.4, 2);
+    // Pulled vectors go into the page's pack, not a row per sound.
+    expect(await db.vectors.get(H2)).toBeUndefined();
+    const v = (await loadVectors(db)).get(H2);
+    expect(v?.length).toBe(FEATURE_VECTOR_LENGTH);
+    expect(v?.[0]).toBeCloseTo(0.4, 2);
     const r = row(files[0].id!);
     expect(index.status[r]).toBe(STATUS.remote);
     expect(tagsOf(files[0].id!)).toEqual(['dark', 'lofi']);
@@ -126,7 +129,7 @@ describe('applying pulled pages', () => {
     expect(index.size).toBe(3);
     await apply(page('2', [remote(H2, { deleted: true }), remote(H1, { deleted: true })]));
     expect(await db.files.count()).toBe(0);
-    expect(await db.vectors.get(H2)).toBeUndefined();
+    expect((await loadVectors(db)).has(H2)).toBe(false);
     expect(index.size).toBe(0);
   });
 
@@ -279,6 +282,7 @@ describe('applying pulled pages', () => {
     const id = (await db.files.where('contentHash').equals(H2).first())!.id!;
     await removeFiles(db, index, [id]);
     expect((await db.outbox.toArray()).map((r) => r.name)).toEqual(['sample.delete']);
-    expect(await db.vectors.get(H2)).toBeUndefined();
+    expect((await loadVectors(db)).has(H2)).toBe(false);
+    expect((await loadVectors(db, [H2])).has(H2)).toBe(false);
   });
 });

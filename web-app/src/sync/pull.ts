@@ -68,7 +68,16 @@ export type AppliedPage = { patch: IndexPatch; samples: number; collections: num
 
 /** The transaction scope of applying server states to the library. */
 export const applyScope = (db: SampleMindDb) =>
-  withSyncTables(db, [db.files, db.edits, db.tags, db.vectors, db.queue, db.blobs, db.descriptions]);
+  withSyncTables(db, [
+    db.files,
+    db.edits,
+    db.tags,
+    db.vectors,
+    db.vectorPacks,
+    db.queue,
+    db.blobs,
+    db.descriptions,
+  ]);
 
 /**
  * Applies one pull page in one transaction: drops acknowledged mutations, re-applies the pending

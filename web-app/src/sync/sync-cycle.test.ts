@@ -92,7 +92,9 @@ describe('syncCycle pulling', () => {
     expect(asked).toEqual(['ask 2', 'ask 4', 'ask 4']);
     expect(lastFlags).toEqual([false, false, true]);
     expect(await db.files.count()).toBe(6);
-    expect(await db.vectors.count()).toBe(6);
+    // One vector pack per pulled page.
+    expect(await db.vectorPacks.count()).toBe(3);
+    expect(await db.vectors.count()).toBe(0);
     // Only tagged samples get an edit row.
     expect(await db.edits.count()).toBe(3);
     expect(await getCursor(db)).toBe('6');
