@@ -124,7 +124,7 @@ export function reduceSample(
     default:
       throw new Error(`not a sample mutation: ${m.name}`);
   }
-  if (changed) d.updatedAt = touchedAt(doc === undefined ? 0 : d.updatedAt, now, t);
+  if (changed) d.updatedAt = touchedAt(d.updatedAt, now, t);
   return { doc: d, changed };
 }
 
@@ -156,7 +156,7 @@ export function reduceCollection(
     default:
       throw new Error(`not a collection mutation: ${m.name}`);
   }
-  if (changed) d.updatedAt = touchedAt(doc === undefined ? 0 : d.updatedAt, now, t);
+  if (changed) d.updatedAt = touchedAt(d.updatedAt, now, t);
   return { doc: d, changed };
 }
 

@@ -231,9 +231,6 @@ export async function removeFiles(db: SampleMindDb, index: LibraryIndex, fileIds
           binding,
         )
       ).length;
-      // Vectors of sounds shown only from the server go with them (local analyses stay, like samples).
-      const remoteOnly = files.filter((f) => f?.status === 'remote' && !left.has(f.contentHash!));
-      if (remoteOnly.length) await db.vectors.bulkDelete(remoteOnly.map((f) => f!.contentHash!));
     }
     await deleteFileRows(db, fileIds);
     return { hashes, enqueued };

@@ -24,7 +24,6 @@ export async function ensureBinding(
     const remote = await db.files.where('status').equals('remote').toArray();
     const ids = remote.map((f) => f.id!);
     await deleteFileRows(db, ids);
-    await db.vectors.bulkDelete(remote.map((f) => f.contentHash!));
     // The old account's pulled vectors: its sounds are gone from this library.
     await db.vectorPacks.clear();
     await db.collections.toCollection().modify((c) => {

@@ -191,7 +191,6 @@ export async function projectStates(
   for (const e of await db.edits.bulkGet(existingIds)) if (e) oldEdits.set(e.fileId, e);
 
   const removed: number[] = [];
-  const goneVectors: string[] = [];
   const putEdits: EditRow[] = [];
   const dropEdits: number[] = [];
   const rewritten: FileRow[] = [];
@@ -213,7 +212,6 @@ export async function projectStates(
     const remote = files.filter((f) => f.status === 'remote');
     if (state.deleted || (!local.length && !state.hasAnalysis)) {
       for (const f of files) removed.push(f.id!);
-      if (remote.length && !local.length) goneVectors.push(state.id);
       continue;
     }
     visible.push(state);
@@ -243,7 +241,6 @@ export async function projectStates(
 
   await deleteFileRows(db, removed);
   patch.removed = removed;
-  if (goneVectors.length) await db.vectors.bulkDelete(goneVectors);
   if (dropEdits.length) await db.edits.bulkDelete(dropEdits);
   if (rewritten.length) await db.files.bulkPut(rewritten);
   // IndexedDB works through a transaction's requests one by one: sending the vectors right behind
