@@ -59,4 +59,41 @@ describe('createHttpFetch', () => {
     expect((err as TypeError).message).toBe('fetch failed');
     expect(((err as TypeError).cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
   });
+
+  it('hands the body out once, as a one-chunk stream or as text, with headers as fetch shows them', async () => {
+    const url = await serve((_req, res) => {
+      res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Trace': 'abc' });
+      res.end('{"ok":true}');
+    });
+    const fetchHttp = createHttpFetch();
+    const res = await fetchHttp(url, { method: 'POST', body: '{}' });
+    expect(res.ok).toBe(true);
+    expect(res.headers.get('x-trace')).toBe('abc');
+    expect(res.headers.get('X-TRACE')).toBe('abc');
+    expect(res.headers.get('set-cookie')).toBe('a=1, b=2');
+    expect(res.headers.get('missing')).toBeNull();
+    const names = [...res.headers].map(([k]) => k);
+    expect(names).toEqual([...names].sort());
+    expect(names).toContain('content-type');
+
+    const clone = res.clone();
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe('{"ok":true}');
+    expect((await reader.read()).done).toBe(true);
+    expect(res.bodyUsed).toBe(true);
+    await expect(res.text()).rejects.toThrow(TypeError);
+    expect(await clone.json()).toEqual({ ok: true });
+  });
+
+  it('gives a bodiless answer a null body', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    const res = await createHttpFetch()(url, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(204);
+    expect(res.body).toBeNull();
+  });
 });

@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 /**
@@ -27,8 +27,8 @@ export function createHttpFetch(): typeof fetch {
     }
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const headers = new Headers(init.headers);
-    if (body != null) headers.set('content-length', String(Buffer.byteLength(body)));
+    const headers = plainHeaders(init.headers);
+    if (body != null) headers['content-length'] = String(Buffer.byteLength(body));
     return new Promise<Response>((resolve, reject) => {
       let settled = false;
       const fail = (e: unknown) => {
@@ -44,7 +44,7 @@ export function createHttpFetch(): typeof fetch {
       };
       const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
         url,
-        { method: init.method ?? 'GET', headers: Object.fromEntries(headers), agent },
+        { method: init.method ?? 'GET', headers, agent },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -56,12 +56,16 @@ export function createHttpFetch(): typeof fetch {
             const status = res.statusCode ?? 0;
             // A null-body status may not carry a body in a Response.
             const nullBody = status === 204 || status === 205 || status === 304 || init.method === 'HEAD';
+            const bytes = nullBody ? null : Buffer.concat(chunks);
+            const headers = new NodeHeaders(res.headers);
             resolve(
-              new Response(nullBody ? null : Buffer.concat(chunks), {
+              new BufferedResponse(
+                url.href,
                 status,
-                statusText: res.statusMessage ?? '',
-                headers: responseHeaders(res),
-              }),
+                res.statusMessage ?? '',
+                headers,
+                bytes,
+              ) as unknown as Response,
             );
           });
         },
@@ -78,9 +82,134 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-function responseHeaders(res: IncomingMessage): Headers {
-  const h = new Headers();
-  const raw = res.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) h.append(raw[i]!, raw[i + 1]!);
-  return h;
+/** Lower-cased plain headers for node:http from whatever HeadersInit the SDK passed. */
+function plainHeaders(init: RequestInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (init == null) return out;
+  if (init instanceof Headers || Array.isArray(init)) {
+    for (const [k, v] of init as Iterable<[string, string]>) out[k.toLowerCase()] = v;
+    return out;
+  }
+  for (const k of Object.keys(init)) {
+    const v = (init as Record<string, string | undefined>)[k];
+    if (v !== undefined) out[k.toLowerCase()] = v;
+  }
+  return out;
 }
+
+/**
+ * The answer's headers as fetch shows them (lower-case names, repeated values joined), read from
+ * node's already-parsed header object instead of being copied into a WHATWG Headers.
+ */
+export class NodeHeaders {
+  constructor(private readonly raw: IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const v = this.raw[name.toLowerCase()];
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+  }
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const k of Object.keys(this.raw).sort()) yield [k, this.get(k)!];
+  }
+  keys(): IterableIterator<string> {
+    return Object.keys(this.raw).sort()[Symbol.iterator]();
+  }
+  *values(): IterableIterator<string> {
+    for (const [, v] of this.entries()) yield v;
+  }
+  forEach(fn: (value: string, name: string) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k);
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+}
+
+/**
+ * The Response surface the SDKs read on a buffered answer: status, headers, and the body once, as
+ * text, JSON, bytes or a one-chunk stream reader. A WHATWG Response over a buffer builds a
+ * ReadableStream, a Headers copy and undici's body machinery per call, which is a fifth of the
+ * SDK's CPU on a call; none of it is needed for bytes that are already all here.
+ */
+export class BufferedResponse {
+  readonly type = 'basic';
+  readonly redirected = false;
+  private isUsed = false;
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: NodeHeaders,
+    private readonly payload: Buffer | null,
+  ) {}
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  get bodyUsed(): boolean {
+    return this.isUsed;
+  }
+
+  /** A stream-shaped body: getReader() hands out the buffer as a single chunk. */
+  get body(): { getReader(): BodyReader; cancel(): Promise<void> } | null {
+    if (this.payload === null) return null;
+    return {
+      getReader: () => {
+        const chunk = this.take();
+        let isDone = chunk.length === 0;
+        return {
+          read: async () => {
+            if (isDone) return { done: true, value: undefined };
+            isDone = true;
+            return { done: false, value: chunk };
+          },
+          cancel: async () => {
+            isDone = true;
+          },
+          releaseLock: () => {},
+        };
+      },
+      cancel: async () => {
+        this.isUsed = true;
+      },
+    };
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return new Uint8Array(this.take()).buffer;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(this.take());
+  }
+
+  async text(): Promise<string> {
+    return this.take().toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  clone(): BufferedResponse {
+    if (this.isUsed) throw new TypeError('Response.clone: Body has already been consumed.');
+    return new BufferedResponse(this.url, this.status, this.statusText, this.headers, this.payload);
+  }
+
+  /** The body, once; a second read fails as fetch's does. */
+  private take(): Buffer {
+    if (this.isUsed) throw new TypeError('Body is unusable: Body has already been read');
+    this.isUsed = true;
+    return this.payload ?? Buffer.alloc(0);
+  }
+}
+
+type BodyReader = {
+  read(): Promise<{ done: true; value: undefined } | { done: false; value: Uint8Array }>;
+  cancel(): Promise<void>;
+  releaseLock(): void;
+};
