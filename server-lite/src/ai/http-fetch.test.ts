@@ -26,6 +26,7 @@ describe('createHttpFetch', () => {
       });
       req.on('end', () => {
         res.setHeader('x-seen', `${req.method} ${req.url} ${req.headers['x-api-key']} ${body}`);
+        res.setHeader('x-host', `${req.headers.host} ${req.headers['content-length']} ${req.headers.connection}`);
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' });
         res.end(JSON.stringify({ error: 'slow down' }));
       });
@@ -38,6 +39,8 @@ describe('createHttpFetch', () => {
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('7');
     expect(res.headers.get('x-seen')).toBe('POST /v1/chat?x=1 k1 {"a":"é"}');
+    // Host as fetch sends it, the body's length in bytes (é is two), and a kept-alive connection.
+    expect(res.headers.get('x-host')).toBe(`${new URL(url).host} 10 keep-alive`);
     expect(await res.json()).toEqual({ error: 'slow down' });
   });
 

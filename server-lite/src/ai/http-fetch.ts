@@ -16,19 +16,29 @@ export function createHttpFetch(): typeof fetch {
     'http:': new HttpAgent({ keepAlive: true }),
     'https:': new HttpsAgent({ keepAlive: true }),
   };
+  // A provider's endpoint URLs repeat on every call: parse each once.
+  const targets = new Map<string, Target | null>();
+  const targetOf = (input: string | URL): Target | null => {
+    const href = typeof input === 'string' ? input : input.href;
+    let t = targets.get(href);
+    if (t === undefined) {
+      t = toTarget(typeof input === 'string' ? new URL(input) : input);
+      if (targets.size >= 256) targets.clear();
+      targets.set(href, t);
+    }
+    return t;
+  };
   const send = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     if (input instanceof Request) return fetch(input, init);
-    const url = typeof input === 'string' ? new URL(input) : input;
-    const agent =
-      url.protocol === 'https:' ? agents['https:'] : url.protocol === 'http:' ? agents['http:'] : null;
+    const target = targetOf(input);
     const body = init.body;
-    if (agent === null || (body != null && typeof body !== 'string' && !(body instanceof Uint8Array))) {
+    if (target === null || (body != null && typeof body !== 'string' && !(body instanceof Uint8Array))) {
       return fetch(input, init);
     }
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const headers = plainHeaders(init.headers);
-    if (body != null) headers['content-length'] = String(Buffer.byteLength(body));
+    const headers = rawHeaders(init.headers, target.host);
+    if (body != null) headers.push('content-length', String(Buffer.byteLength(body)));
     return new Promise<Response>((resolve, reject) => {
       let settled = false;
       const fail = (e: unknown) => {
@@ -42,9 +52,13 @@ export function createHttpFetch(): typeof fetch {
         fail(reason);
         req.destroy();
       };
-      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
-        url,
-        { method: init.method ?? 'GET', headers, agent },
+      const req = (target.isHttps ? httpsRequest : httpRequest)(
+        {
+          ...target.options,
+          method: init.method ?? 'GET',
+          headers,
+          agent: target.isHttps ? agents['https:'] : agents['http:'],
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -60,7 +74,7 @@ export function createHttpFetch(): typeof fetch {
             const headers = new NodeHeaders(res.headers);
             resolve(
               new BufferedResponse(
-                url.href,
+                target.href,
                 status,
                 res.statusMessage ?? '',
                 headers,
@@ -82,17 +96,43 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-/** Lower-cased plain headers for node:http from whatever HeadersInit the SDK passed. */
-function plainHeaders(init: RequestInit['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
+type Target = {
+  href: string;
+  isHttps: boolean;
+  /** The Host header fetch would send. */
+  host: string;
+  options: { protocol: string; hostname: string; port: string; path: string };
+};
+
+function toTarget(url: URL): Target | null {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  // node:http wants a bare IPv6 address; the Host header keeps the brackets.
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return {
+    href: url.href,
+    isHttps: url.protocol === 'https:',
+    host: url.host,
+    options: { protocol: url.protocol, hostname, port: url.port, path: `${url.pathname}${url.search}` },
+  };
+}
+
+/**
+ * The request's header lines as node:http's flat [name, value, …] list, which it writes as given
+ * instead of re-validating and indexing each header one by one. Host goes first, as fetch sends it.
+ */
+function rawHeaders(init: RequestInit['headers'], host: string): string[] {
+  const out = ['host', host];
+  const add = (k: string, v: string) => {
+    if (k.toLowerCase() !== 'host' && k.toLowerCase() !== 'content-length') out.push(k, v);
+  };
   if (init == null) return out;
   if (init instanceof Headers || Array.isArray(init)) {
-    for (const [k, v] of init as Iterable<[string, string]>) out[k.toLowerCase()] = v;
+    for (const [k, v] of init as Iterable<[string, string]>) add(k, v);
     return out;
   }
   for (const k of Object.keys(init)) {
     const v = (init as Record<string, string | undefined>)[k];
-    if (v !== undefined) out[k.toLowerCase()] = v;
+    if (v !== undefined) add(k, v);
   }
   return out;
 }
