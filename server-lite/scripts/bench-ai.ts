@@ -4,14 +4,19 @@
  *   server - Fastify with the AI routes (in-process LRU cache), every provider pointed at the stub;
  *   this   - the client, replaying an open-loop mix over HTTP keep-alive.
  *
- * 1. Cold: unique samples, round-robin over the providers. Proxy overhead per call = the client's
- *    latency minus the stub's own time for that call (matched by file name), so it holds the
- *    server's work, both HTTP hops and the SDK, and none of the simulated model time.
+ * 1. Cold calls: unique samples, round-robin over the providers. Proxy overhead per call = the
+ *    client's latency minus the stub's own time for that call (matched by file name), so it holds
+ *    the server's work, all four HTTP hops and the SDK, and none of the simulated model time.
+ *    Measured twice: on a fresh server (after --warmup calls) and in steady state (after
+ *    --steady-warmup more). V8 compiles a request's path (Fastify, the SDKs, zod, undici) with its
+ *    optimising tier only after a few thousand calls; a server in service has long done that, so
+ *    the target is checked on the steady phase and the fresh one is reported beside it.
  * 2. Mix: 90 % repeats of (sample, provider) pairs already answered, 10 % new. Cached-call
  *    latency and the hit rate from the server's Prometheus counters.
  *
  * Flags: --cold N (300) --cold-rate R/s (20) --mix N (800) --rate R/s (50) --json-only
  *        --warmup N (200 new calls, then the same 200 from cache) --warmup-rate R/s (100)
+ *        --steady-warmup N (2000 more new calls at 200/s before the steady phase; 0 skips the fresh phase)
  *        --profile-server DIR (V8 CPU profile of the server process)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -107,6 +112,7 @@ async function client() {
   const RATE = Number(opt('rate', '50'));
   const WARMUP = Number(opt('warmup', '200'));
   const WARMUP_RATE = Number(opt('warmup-rate', '100'));
+  const STEADY_WARMUP = Number(opt('steady-warmup', '2000'));
   const JSON_ONLY = args.includes('--json-only');
   const started = performance.now();
 
@@ -230,37 +236,64 @@ async function client() {
   await replay(warm, WARMUP_RATE);
   await replay(warm, WARMUP_RATE);
 
-  // 1. Cold calls.
-  const cpu0 = await cpuMs();
-  const cold = await replay(
-    Array.from({ length: COLD }, (_, i) => ({
+  const newJobs = (n: number): Job[] =>
+    Array.from({ length: n }, (_, i) => ({
       sample: newSample(),
       provider: AI_PROVIDERS[i % AI_PROVIDERS.length]!,
-    })),
-    COLD_RATE,
-  );
-  const coldCpuMs = (await cpuMs()) - cpu0;
-  const recorded = (await (await fetch(`${stub.info.url as string}/_stub/requests`)).json()) as StubRequest[];
-  const byFile = new Map<string, StubRequest>();
-  for (const r of recorded) {
-    const file = /^\[s1\] file: (".*")$/m.exec(r.userTexts[0] ?? '')?.[1];
-    if (file) byFile.set(JSON.parse(file) as string, r);
+    }));
+
+  /** Cold calls at COLD_RATE: overhead per call against the stub's own time, server CPU per call. */
+  const coldPhase = async () => {
+    const cpu0 = await cpuMs();
+    const done = await replay(newJobs(COLD), COLD_RATE);
+    const cpu = (await cpuMs()) - cpu0;
+    const recorded = (await (
+      await fetch(`${stub.info.url as string}/_stub/requests`)
+    ).json()) as StubRequest[];
+    const byFile = new Map<string, StubRequest>();
+    for (const r of recorded) {
+      const file = /^\[s1\] file: (".*")$/m.exec(r.userTexts[0] ?? '')?.[1];
+      if (file) byFile.set(JSON.parse(file) as string, r);
+    }
+    const stubMs: number[] = [];
+    const overhead: number[] = [];
+    const serverOverhead: number[] = [];
+    const overheadByProvider = new Map<AiProviderId, number[]>();
+    for (const d of done) {
+      const r = byFile.get(d.job.sample.fileName);
+      if (d.status !== 200 || !r || r.finishedAt === undefined) continue;
+      const own = r.finishedAt - r.receivedAt;
+      stubMs.push(own);
+      overhead.push(d.ms - own);
+      const list = overheadByProvider.get(d.job.provider) ?? [];
+      list.push(d.ms - own);
+      overheadByProvider.set(d.job.provider, list);
+      serverOverhead.push(d.serverMs - own);
+    }
+    return {
+      done,
+      overhead,
+      report: {
+        clientMs: stats(done.map((d) => d.ms)),
+        stubOwnMs: stats(stubMs),
+        proxyOverheadMs: stats(overhead),
+        serverSideOverheadMs: stats(serverOverhead),
+        proxyOverheadByProviderMs: Object.fromEntries(
+          [...overheadByProvider].map(([provider, xs]) => [provider, stats(xs)]),
+        ),
+        serverCpuMsPerCall: r2(cpu / Math.max(1, done.length)),
+      },
+    };
+  };
+
+  // 1. Cold calls on a fresh server, then in steady state.
+  const fresh = STEADY_WARMUP > 0 ? await coldPhase() : undefined;
+  if (STEADY_WARMUP > 0) {
+    await replay(newJobs(STEADY_WARMUP), 200);
   }
-  const stubMs: number[] = [];
-  const overhead: number[] = [];
-  const serverOverhead: number[] = [];
-  const overheadByProvider = new Map<AiProviderId, number[]>();
-  for (const d of cold) {
-    const r = byFile.get(d.job.sample.fileName);
-    if (d.status !== 200 || !r || r.finishedAt === undefined) continue;
-    const own = r.finishedAt - r.receivedAt;
-    stubMs.push(own);
-    overhead.push(d.ms - own);
-    const list = overheadByProvider.get(d.job.provider) ?? [];
-    list.push(d.ms - own);
-    overheadByProvider.set(d.job.provider, list);
-    serverOverhead.push(d.serverMs - own);
-  }
+  const steady = await coldPhase();
+  const cold = fresh ? [...fresh.done, ...steady.done] : steady.done;
+  const overhead = steady.overhead;
 
   // 2. Mix with 90 % repeats of answered (sample, provider) pairs.
   const answered = cold.filter((d) => d.status === 200).map((d) => d.job);
@@ -287,20 +320,19 @@ async function client() {
       stubLatencyMs: '1000-4000 uniform',
       warmup: { requests: WARMUP, perSec: WARMUP_RATE, thenFromCache: true },
       cold: { requests: COLD, perSec: COLD_RATE },
+      steadyAfter: {
+        newCalls: WARMUP + (STEADY_WARMUP > 0 ? COLD + STEADY_WARMUP : 0),
+        cachedCalls: WARMUP,
+        extraWarmupPerSec: 200,
+      },
       mix: { requests: MIX, perSec: RATE, repeatShare: 0.9 },
       processes: 'client, server and stub in three processes, HTTP/1.1 keep-alive on loopback',
       cache: 'in-process LRU',
     },
-    cold: {
-      clientMs: stats(cold.map((d) => d.ms)),
-      stubOwnMs: stats(stubMs),
-      proxyOverheadMs: stats(overhead),
-      serverSideOverheadMs: stats(serverOverhead),
-      proxyOverheadByProviderMs: Object.fromEntries(
-        [...overheadByProvider].map(([provider, xs]) => [provider, stats(xs)]),
-      ),
-      serverCpuMsPerCall: r2(coldCpuMs / Math.max(1, cold.length)),
-    },
+    /** Steady state: the phase the target is checked on. */
+    cold: steady.report,
+    /** The same cold calls on a server that had answered only the warm-up. */
+    ...(fresh ? { coldFreshServer: fresh.report } : {}),
     cachedCalls: {
       clientMs: stats(cachedMs),
       serverMs: stats(mix.filter((d) => d.cached).map((d) => d.serverMs)),
@@ -324,7 +356,12 @@ async function client() {
     console.log(`
 AI proxy benchmark: ${report.wallSec} s, ${errors} errors
   cold calls      p50 ${c.clientMs.p50} ms, p95 ${c.clientMs.p95} ms   (stub's own time p50 ${c.stubOwnMs.p50} ms)
-  proxy overhead  p50 ${c.proxyOverheadMs.p50} ms, p95 ${c.proxyOverheadMs.p95} ms   target <= 5 ms: ${ok(report.targets.proxyOverheadP95Ms.ok)}
+  proxy overhead  p50 ${c.proxyOverheadMs.p50} ms, p95 ${c.proxyOverheadMs.p95} ms   target <= 5 ms: ${ok(report.targets.proxyOverheadP95Ms.ok)}   (steady state, after ${report.setup.steadyAfter.newCalls} calls)${
+    fresh
+      ? `
+  fresh server    p50 ${fresh.report.proxyOverheadMs.p50} ms, p95 ${fresh.report.proxyOverheadMs.p95} ms   (after the ${WARMUP}-call warm-up; ${fresh.report.serverCpuMsPerCall} ms CPU per call)`
+      : ''
+  }
   cached calls    p50 ${report.cachedCalls.clientMs.p50} ms, p95 ${report.cachedCalls.clientMs.p95} ms   target <= 20 ms: ${ok(report.targets.cachedP95Ms.ok)}
   server CPU      ${c.serverCpuMsPerCall} ms per cold call, ${report.mix.serverCpuMsPerCall} ms per call of the mix (machine load ${report.machineLoad1m})
   hit rate        ${(hitRate * 100).toFixed(1)} % (${hits}/${hits + misses}) with 90 % repeats   target >= 90 %: ${ok(report.targets.hitRate.ok)}`);
