@@ -76,7 +76,7 @@ function ffmpegRun(paths: string[], audioSec: number): Run | null {
     const part = paths.slice(i, i + batch);
     const args = ['-v', 'error', '-threads', '1'];
     for (const p of part) args.push('-i', join(corpus, p));
-    part.forEach((_, j) => args.push('-map', `${j}:a`, '-threads', '1', '-f', 'null', '-'));
+    for (let j = 0; j < part.length; j++) args.push('-map', `${j}:a`, '-threads', '1', '-f', 'null', '-');
     spawnSync('ffmpeg', args);
   }
   return { files: paths.length, audioSec, wallSec: (performance.now() - t0) / 1000 };

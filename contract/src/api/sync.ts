@@ -39,11 +39,23 @@ export const sampleFieldValueSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('notes'), value: z.string().max(10_000) }),
   /** The user's corrections of the analysis; null = no correction (the analysis value shows). */
   z.object({ field: z.literal('bpm'), value: z.number().positive().max(999).nullable() }),
-  z.object({ field: z.literal('key'), value: z.object({ tonic: pitchClassSchema, scale: scaleSchema }).nullable() }),
+  z.object({
+    field: z.literal('key'),
+    value: z.object({ tonic: pitchClassSchema, scale: scaleSchema }).nullable(),
+  }),
   z.object({ field: z.literal('type'), value: sampleTypeSchema.nullable() }),
 ]);
 export type SampleFieldValue = z.infer<typeof sampleFieldValueSchema>;
-export const SAMPLE_LWW_FIELDS = ['name', 'path', 'rating', 'favorite', 'notes', 'bpm', 'key', 'type'] as const;
+export const SAMPLE_LWW_FIELDS = [
+  'name',
+  'path',
+  'rating',
+  'favorite',
+  'notes',
+  'bpm',
+  'key',
+  'type',
+] as const;
 
 /** Arguments of each mutation, by name. */
 export const mutationArgsSchemas = {

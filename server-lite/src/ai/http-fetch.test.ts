@@ -26,7 +26,10 @@ describe('createHttpFetch', () => {
       });
       req.on('end', () => {
         res.setHeader('x-seen', `${req.method} ${req.url} ${req.headers['x-api-key']} ${body}`);
-        res.setHeader('x-host', `${req.headers.host} ${req.headers['content-length']} ${req.headers.connection}`);
+        res.setHeader(
+          'x-host',
+          `${req.headers.host} ${req.headers['content-length']} ${req.headers.connection}`,
+        );
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' });
         res.end(JSON.stringify({ error: 'slow down' }));
       });

@@ -62,7 +62,15 @@ export function parseModelOutput(text: string, expected: number): ParseOutcome {
 
 /** The first JSON value in the text: the whole text, a fenced block, or the outermost {...} / [...]. */
 export function extractJson(text: string): unknown {
-  const candidates = [text.trim()];
+  const whole = text.trim();
+  // JSON mode answers are the whole text: one parse, no searching.
+  const isObjectLike = whole.startsWith('{') || whole.startsWith('[');
+  if (isObjectLike) {
+    try {
+      return JSON.parse(whole);
+    } catch {}
+  }
+  const candidates = isObjectLike ? [] : [whole];
   const fence = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
   if (fence) candidates.push(fence[1]!.trim());
   for (const [open, close] of [
