@@ -1,13 +1,12 @@
 import 'fake-indexeddb/auto';
-import type { AnalysisOutcome } from '@samplemind/contract';
 import { xxhash128 } from 'hash-wasm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type SampleMindDb } from '../db/database';
-import { rng, syntheticResult } from '../dev/synthetic';
 import { FileAccess } from '../import/file-access';
 import { Importer, type ImportItem } from '../import/importer';
 import { LibraryIndex } from '../state/library-index';
 import { fakePool } from '../testing/fake-pool';
+import { syntheticAnalyse } from '../testing/test-importer';
 import { reconcileFolder } from './folders';
 
 let db: SampleMindDb;
@@ -18,11 +17,6 @@ beforeEach(() => {
 afterEach(async () => {
   db.close();
   await db.delete();
-});
-
-const analyse = async (bytes: Uint8Array, o: { contentHash?: string }): Promise<AnalysisOutcome> => ({
-  ok: true,
-  result: syntheticResult(rng(bytes.length), o.contentHash!),
 });
 
 const item = (folderId: number, path: string, content: string, mtime = 1): ImportItem => {
@@ -40,7 +34,7 @@ describe('rescanning a folder', () => {
     })) as number;
     const index = new LibraryIndex();
     const access = new FileAccess(db);
-    const pool = fakePool(analyse);
+    const pool = fakePool(syntheticAnalyse());
     const importer = new Importer({
       db,
       index,

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import type { AnalysisOutcome, PullResponse, SyncCollection, SyncSample } from '@samplemind/contract';
+import type { PullResponse, SyncCollection, SyncSample } from '@samplemind/contract';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account } from '../account/account';
@@ -7,9 +7,7 @@ import { AccountStore, MemoryAccountPersistence } from '../account/account-store
 import { saveRecords } from '../ai/ai-store';
 import { openDb, type SampleMindDb } from '../db/database';
 import type { OutboxRow } from '../db/types';
-import { rng, syntheticResult } from '../dev/synthetic';
-import { FileAccess } from '../import/file-access';
-import { Importer } from '../import/importer';
+import type { Importer } from '../import/importer';
 import {
   addTag,
   addToCollection,
@@ -24,6 +22,7 @@ import {
 import type { LibraryIndex } from '../state/library-index';
 import { loadLibrary } from '../state/load-library';
 import { fakePool } from '../testing/fake-pool';
+import { syntheticAnalyse, testImporter } from '../testing/test-importer';
 import { ensureBinding } from './binding';
 import { runBootstrap } from './bootstrap';
 import {
@@ -112,11 +111,6 @@ type Device = {
   logged: number;
 };
 
-const analyse = async (bytes: Uint8Array, o: { contentHash?: string }): Promise<AnalysisOutcome> => ({
-  ok: true,
-  result: syntheticResult(rng(bytes.length * 7919), o.contentHash!),
-});
-
 async function capture(d: Device) {
   const b = await getBinding(d.db);
   const rows = await d.db.outbox.where('mutationId').above(d.logged).toArray();
@@ -134,16 +128,7 @@ async function device(name: string, user: { username: string; password: string }
   });
   await account.connect(BASE);
   await account.signIn(user.username, user.password);
-  const importer = new Importer({
-    db,
-    index,
-    pool: fakePool(analyse),
-    access: new FileAccess(db),
-    poolSize: 1,
-    flushMs: 1,
-    onChange() {},
-    onError() {},
-  });
+  const importer = testImporter(db, index, fakePool(syntheticAnalyse(7919)));
   const d: Device = { name, db, index, account, importer, net, log: [], logged: 0 };
   await ensureBinding(db, BASE, account.state.user!.id);
   await runBootstrap(db);

@@ -1,15 +1,13 @@
 import 'fake-indexeddb/auto';
-import type { AnalysisOutcome, PullResponse, SyncSample } from '@samplemind/contract';
+import type { PullResponse, SyncSample } from '@samplemind/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type SampleMindDb } from '../db/database';
-import { rng, syntheticResult } from '../dev/synthetic';
-import { FileAccess } from '../import/file-access';
 import { contentHash } from '../import/hash';
-import { Importer } from '../import/importer';
+import type { Importer } from '../import/importer';
 import { addTag, addToCollection, createCollection } from '../state/library-actions';
 import { type LibraryIndex, STATUS } from '../state/library-index';
 import { loadLibrary } from '../state/load-library';
-import { fakePool } from '../testing/fake-pool';
+import { testImporter } from '../testing/test-importer';
 import { patchIndex } from './index-patch';
 import { applyPage } from './pull';
 import { getCursor } from './sync-store';
@@ -22,24 +20,10 @@ let importer: Importer;
 let n = 0;
 const ME = 'client-test-1';
 
-const analyse = async (bytes: Uint8Array, o: { contentHash?: string }): Promise<AnalysisOutcome> => ({
-  ok: true,
-  result: syntheticResult(rng(bytes.length), o.contentHash!),
-});
-
 beforeEach(async () => {
   db = openDb(`test-import-sync-${n++}`);
   index = await loadLibrary(db);
-  importer = new Importer({
-    db,
-    index,
-    pool: fakePool(analyse),
-    access: new FileAccess(db),
-    poolSize: 1,
-    flushMs: 1,
-    onChange() {},
-    onError() {},
-  });
+  importer = testImporter(db, index);
   await bindForTest(db, ME);
 });
 

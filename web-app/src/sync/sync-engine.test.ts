@@ -1,16 +1,13 @@
 import 'fake-indexeddb/auto';
-import type { AnalysisOutcome } from '@samplemind/contract';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Account } from '../account/account';
 import { AccountStore, MemoryAccountPersistence } from '../account/account-store';
 import { openDb, type SampleMindDb } from '../db/database';
-import { rng, syntheticResult } from '../dev/synthetic';
-import { FileAccess } from '../import/file-access';
-import { Importer } from '../import/importer';
+import type { Importer } from '../import/importer';
 import { addTag, setFavourite } from '../state/library-actions';
 import { type LibraryIndex, STATUS } from '../state/library-index';
 import { loadLibrary } from '../state/load-library';
-import { fakePool } from '../testing/fake-pool';
+import { testImporter } from '../testing/test-importer';
 import { Backoff } from './backoff';
 import { ensureBinding } from './binding';
 import { setBootstrapPaused } from './bootstrap';
@@ -48,11 +45,6 @@ afterEach(async () => {
   }
 });
 
-const analyse = async (bytes: Uint8Array, o: { contentHash?: string }): Promise<AnalysisOutcome> => ({
-  ok: true,
-  result: syntheticResult(rng(bytes.length), o.contentHash!),
-});
-
 /** One tab of the app: its library (own database unless shared), account and sync engine. */
 async function tab(
   user: { username: string; password: string },
@@ -83,16 +75,7 @@ async function tab(
     const s = engine.getStatus().state;
     if (states.at(-1) !== s) states.push(s);
   });
-  const importer = new Importer({
-    db,
-    index,
-    pool: fakePool(analyse),
-    access: new FileAccess(db),
-    poolSize: 1,
-    flushMs: 1,
-    onChange() {},
-    onError() {},
-  });
+  const importer = testImporter(db, index);
   const t = { db, index, account, engine, states, requests, importer };
   open.push(t);
   return t;
