@@ -170,8 +170,8 @@ export class NodeHeaders {
 /**
  * The Response surface the SDKs read on a buffered answer: status, headers, and the body once, as
  * text, JSON, bytes or a one-chunk stream reader. A WHATWG Response over a buffer builds a
- * ReadableStream, a Headers copy and undici's body machinery per call, about a fifth of the SDK's
- * time on a call as measured here; none of it is needed for bytes that are already all here.
+ * ReadableStream, a Headers copy and undici's body machinery per call; none of it is needed for
+ * bytes that are already all here.
  */
 export class BufferedResponse {
   readonly type = 'basic';

@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import { hash } from 'node:crypto';
 import { camelotOf, midiNoteName } from '@samplemind/contract';
 import { AI_PROMPT_VERSION } from '@samplemind/contract/ai-version';
 import { AI_CHARACTER_TAGS, AI_GENRES, AI_MOODS, AI_SOURCE_TAGS, type AiSampleInput } from './contract';
@@ -91,16 +91,8 @@ export function normaliseSample(s: AiSampleInput): NormalisedSample {
 
 /** Cache key of one sample's answer from one provider/model. */
 export function cacheKey(provider: string, model: string, sample: NormalisedSample): string {
-  return `ai:v1:${sha256(`${provider}\n${model}\n${PROMPT_VERSION}\n${canonicalJson(sample)}`)}`;
+  return `ai:v1:${hash('sha256', `${provider}\n${model}\n${PROMPT_VERSION}\n${canonicalJson(sample)}`, 'base64url')}`;
 }
-
-type OneShotHash = (algorithm: string, data: string, encoding: 'base64url') => string;
-/** crypto.hash (Node ≥ 20.12) skips the Hash object a key needs no more than once. */
-const oneShot = (crypto as { hash?: OneShotHash }).hash;
-const sha256 = (data: string): string =>
-  oneShot
-    ? oneShot('sha256', data, 'base64url')
-    : crypto.createHash('sha256').update(data).digest('base64url');
 
 const canonical = new WeakMap<NormalisedSample, string>();
 
