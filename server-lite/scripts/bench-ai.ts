@@ -8,9 +8,10 @@
  *    client's latency minus the stub's own time for that call (matched by file name), so it holds
  *    the server's work, all four HTTP hops and the SDK, and none of the simulated model time.
  *    Measured twice: on a fresh server (after --warmup calls) and in steady state (after
- *    --steady-warmup more). V8 compiles a request's path (Fastify, the SDKs, zod, undici) with its
- *    optimising tier only after a few thousand calls; a server in service has long done that, so
- *    the target is checked on the steady phase and the fresh one is reported beside it.
+ *    --steady-warmup more). A fresh server is still optimising its request path (Fastify, the SDKs,
+ *    zod), and that compiling costs the calls around it (with --no-opt the fresh/steady gap goes);
+ *    a server in service is past it, so the target is checked on the steady phase and the fresh
+ *    one is reported beside it.
  * 2. Mix: 90 % repeats of (sample, provider) pairs already answered, 10 % new. Cached-call
  *    latency and the hit rate from the server's Prometheus counters.
  *
