@@ -19,6 +19,7 @@
  *        --warmup N (200 new calls, then the same 200 from cache) --warmup-rate R/s (100)
  *        --steady-warmup N (2000 more new calls at 200/s before the steady phase; 0 skips the fresh phase)
  *        --profile-server DIR (V8 CPU profile of the server process)
+ *        --server-flags "…" (Node/V8 flags for the server process, e.g. "--no-opt")
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -93,9 +94,11 @@ function startRole(
   // --profile-server DIR writes a V8 CPU profile of the server process there.
   const profileDir = name === 'server' ? opt('profile-server', '') : '';
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  // --server-flags "--no-opt …" passes V8/Node flags to the server process only.
+  const serverFlags = name === 'server' ? opt('server-flags', '').split(' ').filter(Boolean) : [];
   const proc = spawn(
     process.execPath,
-    [...profile, '--import', 'tsx', fileURLToPath(import.meta.url), '--role', name, ...extra],
+    [...profile, ...serverFlags, '--import', 'tsx', fileURLToPath(import.meta.url), '--role', name, ...extra],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
