@@ -6,6 +6,7 @@ import type {
   PitchClass,
   SampleType,
   Scale,
+  SyncSummary,
 } from '@samplemind/contract';
 
 /**
@@ -146,8 +147,10 @@ export type OutboxRow = {
 /**
  * The server's state of an entity as this device last knew it, kept while the entity has pending
  * mutations: when they are acknowledged but change nothing on the server (an edit elsewhere won),
- * the entity does not come back in a pull, and this is what the library returns to.
+ * the entity does not come back in a pull, and this is what the library returns to. A sample's
+ * base taken from a pull keeps the pulled summary too: if this device deleted the sample and the
+ * delete lost, the sample comes back as a 'remote' row, which needs it.
  */
-export type SyncBaseRow = { entity: string; state: unknown };
+export type SyncBaseRow = { entity: string; state: unknown; summary?: SyncSummary | null };
 
 export type SyncStateRow = { key: string; value: unknown };

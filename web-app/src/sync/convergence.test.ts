@@ -724,4 +724,28 @@ describe('two devices against the real server converge', () => {
       await settleAndCompare([a, b], []);
     });
   });
+
+  it('a delete that lost to a newer import elsewhere brings the sound back as "not on this device"', async () => {
+    await withDevices(async ([a, b]) => {
+      const step = async (d: Device, body: () => Promise<unknown>) => {
+        await body();
+        await capture(d);
+      };
+      await step(a, () => importContent(a, 0));
+      await fullSync(a);
+      const [fa] = (await a.db.files.toCollection().primaryKeys()) as number[];
+      const hash = (await a.db.files.get(fa))!.contentHash!;
+      await step(a, () => removeFiles(a.db, a.index, [fa])); // older stamp, still pending on A
+      await step(b, () => importContent(b, 0)); // newer stamp: the sound is in the library again
+      await fullSync(b);
+      // A hears of B's import while its own delete is still pending: the delete stays on top…
+      await pullOnce(a, false);
+      expect(await a.db.files.where('contentHash').equals(hash).count()).toBe(0);
+      await fullSync(a);
+      // …until the server has it: it lost, and nothing else brings the sound back to A.
+      const rows = await a.db.files.where('contentHash').equals(hash).toArray();
+      expect(rows.map((r) => r.status)).toEqual(['remote']);
+      await settleAndCompare([a, b], []);
+    });
+  });
 });

@@ -3,7 +3,7 @@ import type { ApiClient } from '../account/api-client';
 import { ApiError } from '../account/api-error';
 import type { SampleMindDb } from '../db/database';
 import { hasRows } from '../db/has-rows';
-import type { OutboxRow } from '../db/types';
+import type { OutboxRow, SyncBaseRow } from '../db/types';
 import {
   applyToCollection,
   applyToSample,
@@ -104,21 +104,25 @@ export async function applyPage(
       ...samples.map((s) => sampleEntity(s.id)),
       ...collections.map((c) => collectionEntity(c.id)),
     ];
+    const summaries = page.samples.map(
+      (s) => s.summary ?? (s.analysis ? summaryFromAnalysis(s.analysis) : null),
+    );
     // Entities with a base keep the server's latest word there (see SyncBaseRow).
     const bases = entities.length && (await hasRows(db.syncBase)) ? await db.syncBase.bulkGet(entities) : [];
-    const rebased = bases.flatMap((b, i) =>
-      b
-        ? [{ entity: b.entity, state: i < samples.length ? samples[i] : collections[i - samples.length] }]
-        : [],
+    const rebased = bases.flatMap((b, i): SyncBaseRow[] =>
+      !b
+        ? []
+        : i < samples.length
+          ? [{ entity: b.entity, state: samples[i], summary: summaries[i] }]
+          : [{ entity: b.entity, state: collections[i - samples.length] }],
     );
     if (rebased.length) await db.syncBase.bulkPut(rebased);
 
     const pending = await pendingFor(db, entities);
-    const effSamples: SampleInput[] = page.samples.map((s, i) => {
-      let state: SampleState = samples[i];
+    const effSamples: SampleInput[] = samples.map((pulled, i) => {
+      let state: SampleState = pulled;
       for (const m of pending.get(sampleEntity(state.id)) ?? []) state = applyToSample(state, m);
-      const summary = s.summary ?? (s.analysis ? summaryFromAnalysis(s.analysis) : null);
-      return { state, summary };
+      return { state, summary: summaries[i] };
     });
     const effCollections = collections.map((c) => {
       let state: CollectionState = c;

@@ -8,6 +8,7 @@ import { applyScope } from './pull';
  * After a full pull: entities whose pending mutations are all acknowledged show the server's state
  * again. Those that came back in the pull already do; those that did not were not changed by
  * their mutations (a newer edit elsewhere won), so the server still holds their base: show that.
+ * A sample deleted here whose delete lost returns as a 'remote' row from its base's summary.
  */
 export async function reconcile(db: SampleMindDb): Promise<IndexPatch> {
   return db.transaction('rw', applyScope(db), async () => {
@@ -17,7 +18,7 @@ export async function reconcile(db: SampleMindDb): Promise<IndexPatch> {
     if (!settled.length) return emptyPatch();
     const samples = settled
       .filter((b) => isSampleEntity(b.entity))
-      .map((b) => ({ state: b.state as SampleState, summary: null }));
+      .map((b) => ({ state: b.state as SampleState, summary: b.summary ?? null }));
     const collections = settled
       .filter((b) => !isSampleEntity(b.entity))
       .map((b) => b.state as CollectionState);
