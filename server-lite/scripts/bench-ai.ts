@@ -26,6 +26,8 @@ import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { collectDefaultMetrics } from 'prom-client';
 import { AI_PROVIDERS, type AiProviderId, type AiSampleInput } from '../src/ai/contract';
 import { drumLoop, kick } from '../src/ai/testing/fixtures';
 import { buildAiTestApp, stubEnv } from '../src/ai/testing/harness';
@@ -56,28 +58,14 @@ if (role === 'stub') {
   });
   exitOnStdinClose();
 } else if (role === 'server') {
-  const stubInfo = JSON.parse(opt('stub', '{}')) as {
-    baseURLs: Record<AiProviderId, string>;
-    keys: Record<AiProviderId, string | undefined>;
-  };
-  const fakeStub = { baseURL: (p: AiProviderId) => stubInfo.baseURLs[p], keys: stubInfo.keys };
+  // --server harness: the AI plugin alone behind a JWT check, to tell its cost from the app's.
   const t = await buildAiTestApp({
-    env: {
-      ...stubEnv(fakeStub as Parameters<typeof stubEnv>[0], [...AI_PROVIDERS]),
-      AI_CONCURRENCY: '256',
-      AI_RATE_LIMIT_PER_MIN: '1000000',
-      AI_DAILY_TOKEN_BUDGET: '0',
-      AI_TIMEOUT_MS: '20000',
-    },
+    env: aiEnv(JSON.parse(opt('stub', '{}')) as StubInfo),
     beforeReady: (app, registry) => {
+      collectDefaultMetrics({ register: registry });
       app.get('/metrics', async (_req, reply) =>
         reply.type(registry.contentType).send(await registry.metrics()),
       );
-      // CPU time is what the machine's other load cannot distort: the benchmark reports it per call.
-      app.get('/bench/cpu', async () => {
-        const u = process.cpuUsage();
-        return { ms: (u.user + u.system) / 1000 };
-      });
     },
   });
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -87,18 +75,72 @@ if (role === 'stub') {
   await client();
 }
 
+type StubInfo = {
+  url: string;
+  baseURLs: Record<AiProviderId, string>;
+  keys: Record<AiProviderId, string | undefined>;
+};
+
+/** Every provider pointed at the stub; limits high enough that only the proxy's work is measured. */
+function aiEnv(stubInfo: StubInfo): Record<string, string> {
+  const fakeStub = { baseURL: (p: AiProviderId) => stubInfo.baseURLs[p], keys: stubInfo.keys };
+  return {
+    ...stubEnv(fakeStub as Parameters<typeof stubEnv>[0], [...AI_PROVIDERS]),
+    AI_CONCURRENCY: '256',
+    AI_RATE_LIMIT_PER_MIN: '1000000',
+    AI_DAILY_TOKEN_BUDGET: '0',
+    AI_TIMEOUT_MS: '20000',
+  };
+}
+
+/** Node/V8 flags for the server process: --profile-server DIR, --server-flags "…". */
+function serverNodeArgs(): string[] {
+  const profileDir = opt('profile-server', '');
+  return [
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ...opt('server-flags', '').split(' ').filter(Boolean),
+  ];
+}
+
+type Server = { address: string; tokens: string[]; stop(): Promise<void> };
+
+/**
+ * server-lite itself (src/main.ts in production mode, embedded stores, metrics on), every provider
+ * pointed at the stub, with users who registered and logged in through its API: the whole plugin
+ * tree (request ids, security headers, CORS, per-IP counting, session check, compression, metrics)
+ * is on the path being measured.
+ */
+async function startApp(stubInfo: StubInfo): Promise<Server> {
+  const lib = await import('./bench-lib.mjs');
+  const { url } = await lib.startServer(aiEnv(stubInfo), serverNodeArgs());
+  const tokens = await Promise.all(
+    Array.from({ length: 8 }, async () => `Bearer ${(await lib.signIn(url)).token}`),
+  );
+  return { address: url, tokens, stop: () => lib.stopAll() };
+}
+
+/** The AI plugin alone (testing/harness.ts) in a process of its own. */
+async function startHarness(stubInfo: StubInfo): Promise<Server> {
+  const { proc, info } = await startRole('server', ['--stub', JSON.stringify(stubInfo)], serverNodeArgs());
+  const exited = new Promise<void>((ok) => proc.once('exit', () => ok()));
+  return {
+    address: info.address as string,
+    tokens: info.tokens as string[],
+    stop: async () => {
+      proc.stdin!.end();
+      await exited;
+    },
+  };
+}
+
 function startRole(
   name: string,
   extra: string[] = [],
+  nodeArgs: string[] = [],
 ): Promise<{ proc: ChildProcess; info: Record<string, unknown> }> {
-  // --profile-server DIR writes a V8 CPU profile of the server process there.
-  const profileDir = name === 'server' ? opt('profile-server', '') : '';
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  // --server-flags "--no-opt …" passes V8/Node flags to the server process only.
-  const serverFlags = name === 'server' ? opt('server-flags', '').split(' ').filter(Boolean) : [];
   const proc = spawn(
     process.execPath,
-    [...profile, ...serverFlags, '--import', 'tsx', fileURLToPath(import.meta.url), '--role', name, ...extra],
+    [...nodeArgs, '--import', 'tsx', fileURLToPath(import.meta.url), '--role', name, ...extra],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
@@ -118,20 +160,31 @@ async function client() {
   const WARMUP_RATE = Number(opt('warmup-rate', '100'));
   const STEADY_WARMUP = Number(opt('steady-warmup', '2000'));
   const JSON_ONLY = args.includes('--json-only');
+  const SERVER = opt('server', 'app');
+  if (SERVER !== 'app' && SERVER !== 'harness') throw new Error('--server is app or harness');
   const started = performance.now();
 
   const stub = await startRole('stub');
-  const server = await startRole('server', ['--stub', JSON.stringify(stub.info)]);
-  const address = server.info.address as string;
-  const tokens = server.info.tokens as string[];
-  const stop = () => {
+  const stubInfo = stub.info as StubInfo;
+  const server = SERVER === 'harness' ? await startHarness(stubInfo) : await startApp(stubInfo);
+  const { address, tokens } = server;
+  const stop = async () => {
     agent.destroy();
     stub.proc.stdin!.end();
-    server.proc.stdin!.end();
+    await server.stop();
   };
 
   type Job = { sample: AiSampleInput; provider: AiProviderId };
-  type Done = { job: Job; ms: number; cached: boolean; serverMs: number; status: number; lagMs: number };
+  type Done = {
+    job: Job;
+    ms: number;
+    cached: boolean;
+    serverMs: number;
+    status: number;
+    lagMs: number;
+    /** Content-Encoding of the answer ('identity' when none). */
+    encoding: string;
+  };
   let sampleNo = 0;
   const newSample = (): AiSampleInput => (++sampleNo % 3 === 0 ? drumLoop(sampleNo) : kick(sampleNo));
 
@@ -139,8 +192,9 @@ async function client() {
   // generator does not become the bottleneck on a shared machine.
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const target = new URL(address);
+  // Headers a browser sends with the app's fetch; the answer is decoded after the clock stops.
   const post = (path: string, body: string, authorization: string) =>
-    new Promise<{ status: number; body: string }>((ok, fail) => {
+    new Promise<{ status: number; raw: Buffer; encoding: string | undefined }>((ok, fail) => {
       const req = request(
         {
           agent,
@@ -151,6 +205,8 @@ async function client() {
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
+            accept: 'application/json',
+            'accept-encoding': 'gzip, deflate, br',
             authorization,
           },
         },
@@ -158,7 +214,11 @@ async function client() {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
-            ok({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+            ok({
+              status: res.statusCode ?? 0,
+              raw: Buffer.concat(chunks),
+              encoding: res.headers['content-encoding'],
+            }),
           );
           res.on('error', fail);
         },
@@ -176,7 +236,13 @@ async function client() {
         tokens[i % tokens.length]!,
       );
       const ms = performance.now() - t0;
-      const body = JSON.parse(res.body) as { cached?: boolean; latencyMs?: number };
+      const text =
+        res.encoding === 'br'
+          ? brotliDecompressSync(res.raw)
+          : res.encoding === 'gzip'
+            ? gunzipSync(res.raw)
+            : res.raw;
+      const body = JSON.parse(text.toString('utf8')) as { cached?: boolean; latencyMs?: number };
       return {
         job,
         ms,
@@ -184,9 +250,18 @@ async function client() {
         serverMs: body.latencyMs ?? Number.NaN,
         status: res.status,
         lagMs,
+        encoding: res.encoding ?? 'identity',
       };
     } catch {
-      return { job, ms: performance.now() - t0, cached: false, serverMs: Number.NaN, status: 0, lagMs };
+      return {
+        job,
+        ms: performance.now() - t0,
+        cached: false,
+        serverMs: Number.NaN,
+        status: 0,
+        lagMs,
+        encoding: 'identity',
+      };
     }
   };
 
@@ -204,6 +279,11 @@ async function client() {
     );
   };
 
+  const countBy = (xs: string[]) => {
+    const out: Record<string, number> = {};
+    for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+    return out;
+  };
   const pct = (xs: number[], q: number) => {
     if (xs.length === 0) return Number.NaN;
     const s = [...xs].sort((a, b) => a - b);
@@ -216,7 +296,11 @@ async function client() {
     p95: r2(pct(xs, 0.95)),
     max: r2(pct(xs, 1)),
   });
-  const cpuMs = async () => ((await (await fetch(`${address}/bench/cpu`)).json()) as { ms: number }).ms;
+  // CPU time is what the machine's other load cannot distort: the benchmark reports it per call.
+  const cpuMs = async () => {
+    const text = await (await fetch(`${address}/metrics`)).text();
+    return 1000 * Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+  };
   const counters = async () => {
     const text = await (await fetch(`${address}/metrics`)).text();
     const total = (name: string) =>
@@ -311,7 +395,7 @@ async function client() {
   const mix = await replay(mixJobs, RATE);
   const mixCpuMs = (await cpuMs()) - cpu1;
   const after = await counters();
-  stop();
+  await stop();
 
   const hits = after.hits - before.hits;
   const misses = after.misses - before.misses;
@@ -331,7 +415,12 @@ async function client() {
       },
       mix: { requests: MIX, perSec: RATE, repeatShare: 0.9 },
       processes: 'client, server and stub in three processes, HTTP/1.1 keep-alive on loopback',
+      server:
+        SERVER === 'app'
+          ? 'server-lite (src/main.ts, NODE_ENV=production, embedded stores, every plugin on)'
+          : 'the AI plugin alone behind a JWT check (src/ai/testing/harness.ts)',
       cache: 'in-process LRU',
+      answerEncodings: countBy([...cold, ...mix].map((d) => d.encoding)),
     },
     /** Steady state: the phase the target is checked on. */
     cold: steady.report,

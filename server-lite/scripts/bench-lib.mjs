@@ -236,13 +236,18 @@ function fakeAnalysis(i, dims) {
   };
 }
 
-/** Registers a user, logs in, and pushes `count` samples through the sync API. */
-export async function seedLibrary(url, count, dims) {
+/** Registers a new user and logs in. */
+export async function signIn(url) {
   const username = `bench${randomBytes(3).toString('hex')}`;
   const password = 'benchmark-password';
   await call(url, 'POST', '/api/v1/auth/register', { email: `${username}@bench.local`, username, password });
   const login = await call(url, 'POST', '/api/v1/auth/login', { username, password });
-  const token = login.access_token;
+  return { username, password, token: login.access_token };
+}
+
+/** Registers a user, logs in, and pushes `count` samples through the sync API. */
+export async function seedLibrary(url, count, dims) {
+  const { username, password, token } = await signIn(url);
   const clientId = `bench-${randomBytes(4).toString('hex')}`;
   const ids = [];
   let mutationId = 0;
