@@ -296,11 +296,32 @@ async function client() {
     p95: r2(pct(xs, 0.95)),
     max: r2(pct(xs, 1)),
   });
-  // CPU time is what the machine's other load cannot distort: the benchmark reports it per call.
-  const cpuMs = async () => {
+  // CPU time is what the machine's other load cannot distort: the benchmark reports it per call,
+  // with the server's garbage collection (prom-client's default metrics) beside it.
+  type Gauges = { cpuMs: number; gc: Record<string, { count: number; ms: number }> };
+  const gauges = async (): Promise<Gauges> => {
     const text = await (await fetch(`${address}/metrics`)).text();
-    return 1000 * Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+    const gc: Gauges['gc'] = {};
+    for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)$/gm)) {
+      const g = gc[m[2]!] ?? { count: 0, ms: 0 };
+      gc[m[2]!] = g;
+      if (m[1] === 'sum') g.ms = 1000 * Number(m[3]);
+      else g.count = Number(m[3]);
+    }
+    return { cpuMs: 1000 * Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN), gc };
   };
+  const cpuMs = async () => (await gauges()).cpuMs;
+  /** GC pauses between two readings, per kind: how many, and milliseconds per call. */
+  const gcPerCall = (a: Gauges, b: Gauges, calls: number) =>
+    Object.fromEntries(
+      Object.entries(b.gc).map(([kind, g]) => [
+        kind,
+        {
+          pauses: g.count - (a.gc[kind]?.count ?? 0),
+          msPerCall: r2((g.ms - (a.gc[kind]?.ms ?? 0)) / Math.max(1, calls)),
+        },
+      ]),
+    );
   const counters = async () => {
     const text = await (await fetch(`${address}/metrics`)).text();
     const total = (name: string) =>
@@ -332,9 +353,10 @@ async function client() {
 
   /** Cold calls at COLD_RATE: overhead per call against the stub's own time, server CPU per call. */
   const coldPhase = async () => {
-    const cpu0 = await cpuMs();
+    const g0 = await gauges();
     const done = await replay(newJobs(COLD), COLD_RATE);
-    const cpu = (await cpuMs()) - cpu0;
+    const g1 = await gauges();
+    const cpu = g1.cpuMs - g0.cpuMs;
     const recorded = (await (
       await fetch(`${stub.info.url as string}/_stub/requests`)
     ).json()) as StubRequest[];
@@ -370,6 +392,7 @@ async function client() {
           [...overheadByProvider].map(([provider, xs]) => [provider, stats(xs)]),
         ),
         serverCpuMsPerCall: r2(cpu / Math.max(1, done.length)),
+        serverGc: gcPerCall(g0, g1, done.length),
       },
     };
   };
