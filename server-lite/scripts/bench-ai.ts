@@ -81,14 +81,15 @@ type StubInfo = {
   keys: Record<AiProviderId, string | undefined>;
 };
 
-/** Every provider pointed at the stub; limits high enough that only the proxy's work is measured. */
+/** Every provider pointed at the stub. */
 function aiEnv(stubInfo: StubInfo): Record<string, string> {
   const fakeStub = { baseURL: (p: AiProviderId) => stubInfo.baseURLs[p], keys: stubInfo.keys };
   return {
     ...stubEnv(fakeStub as Parameters<typeof stubEnv>[0], [...AI_PROVIDERS]),
     AI_CONCURRENCY: '256',
+    // Limits stay on (counted and checked on every call, as in production) but out of reach.
     AI_RATE_LIMIT_PER_MIN: '1000000',
-    AI_DAILY_TOKEN_BUDGET: '0',
+    AI_DAILY_TOKEN_BUDGET: '1000000000',
     AI_TIMEOUT_MS: '20000',
   };
 }

@@ -167,6 +167,26 @@ for (const variant of VARIANTS.filter((v) => !v.skip)) {
         expect(refresh.statusCode).toBe(401);
       });
 
+      it('a token accepted before is refused once it expires, and a tampered copy never passes', async () => {
+        const u = await newUser(app);
+        const { sub, sid } = app.jwt.decode<{ sub: string; sid: string }>(u.tokens.access_token)!;
+        const token = app.jwt.sign({ sub, sid, typ: 'access' }, { expiresIn: 1 });
+        const me = (t: string) =>
+          app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${t}` } });
+        expect((await me(token)).statusCode).toBe(200);
+        expect((await me(token)).statusCode).toBe(200);
+        // Same header and claims, another signature: must not ride on the accepted token.
+        const tampered = `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+        expect((await me(tampered)).statusCode).toBe(401);
+        const { exp } = app.jwt.decode<{ exp: number }>(token)!;
+        await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 50));
+        const late = await me(token);
+        expect(late.statusCode).toBe(401);
+        expect(late.json().error).toBe('unauthorized');
+        // The login's own token is still good.
+        expect((await get(app, u, '/api/v1/auth/me')).statusCode).toBe(200);
+      });
+
       it('logs out with no body at all; an empty JSON body is refused plainly', async () => {
         const u = await newUser(app);
         const out = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: u.headers });

@@ -42,7 +42,7 @@ export async function buildAiTestApp(opts: {
   const config = loadAiConfig(opts.env);
   const registry = new Registry();
   const app = Fastify({ logger: false });
-  // Verified-token cache as in the real app (src/plugins/app/auth.ts), so the benchmark measures it.
+  // fast-jwt's verified-token cache stands in for the real app's (VerifiedTokens in src/plugins/app/auth.ts).
   await app.register(fastifyJwt, { secret: 'ai-test-secret-0123456789abcdef', verify: { cache: 10_000 } });
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
