@@ -16,8 +16,9 @@ const MAX_PRECACHE_BYTES = 24 * 1024 * 1024;
  * its constants (types, keys, version), but calls such as `pitchClassSchema.nullable()` look
  * side-effectful to the bundler, which would pull all of zod (~55 KB brotli) into the main
  * bundle. Schema definitions are pure, so they are annotated as such and contract modules are
- * marked side-effect-free; anything that really uses a schema still gets zod.
- * (Better fix, in contract/: a zod-free constants entry point.)
+ * marked side-effect-free; anything that really uses a schema still gets zod. The constants the
+ * main thread uses live in zod-free modules (analysis-constants, key-names, api/ai-constants), so
+ * a schema used only by a lazy chunk (AI client, push diagnosis) keeps zod in that chunk.
  */
 const pureContract = (): Plugin => ({
   name: 'samplemind:pure-contract',

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { launchApp } from '../scripts/chromium.mjs';
+import { launchApp } from '../scripts/app-browser';
 import { LibraryPage } from './pages/library-page';
 
 export type AppSession = { context: BrowserContext; page: Page; app: LibraryPage; close(): Promise<void> };

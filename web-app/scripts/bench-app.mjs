@@ -7,7 +7,7 @@
 //   3. bundle: main JS raw/gzip/brotli and every chunk.
 // Prints JSON (stdout, or --json FILE) and a summary (stderr).
 //
-// Usage: node web-app/scripts/bench-app.mjs [--n 10000] [--library 100000] [--workers N]
+// Usage: node --import tsx web-app/scripts/bench-app.mjs [--n 10000] [--library 100000] [--workers N]
 //        [--skip-import] [--skip-library] [--json out.json]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { launchApp } from './app-browser.ts';
 import { ensureBuilt, startPreview } from './app-server.mjs';
-import { launchApp } from './chromium.mjs';
 import { encodeWav, oneShot } from './wav.mjs';
 
 const args = process.argv.slice(2);

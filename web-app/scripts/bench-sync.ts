@@ -17,8 +17,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { AiPage } from '../e2e/pages/ai-page';
 import { newUser } from '../e2e/pages/sync-api';
 import { type SeedResult, type SyncServer, seedLibrary, startSyncServer } from '../e2e/pages/sync-server';
+import { launchApp } from './app-browser';
 import { ensureBuilt, freePort, startPreview } from './app-server.mjs';
-import { launchApp } from './chromium.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  type AnalysisResult,
   envelopeSchema,
   keySchema,
   levelsSchema,
@@ -10,6 +9,9 @@ import {
   spectralSchema,
   tempoSchema,
 } from '../analysis';
+import { AI_GENRES, AI_MAX_BATCH, AI_MOODS, AI_PROVIDERS, AI_TAGS } from './ai-constants';
+
+export * from './ai-constants';
 
 /**
  * AI descriptions (POST /api/v1/ai/analyze, GET /api/v1/ai/providers).
@@ -19,185 +21,19 @@ import {
  * ideas, validates the answer against the schemas below and caches it.
  */
 
-export const AI_PROVIDERS = ['openai', 'anthropic', 'gemini', 'ollama'] as const;
 export const aiProviderIdSchema = z.enum(AI_PROVIDERS);
 export type AiProviderId = z.infer<typeof aiProviderIdSchema>;
-
-/** Most samples one request may carry (bulk tagging sends several requests of this size). */
-export const AI_MAX_BATCH = 20;
 
 // ---------------------------------------------------------------------------------------------
 // Controlled vocabulary. Tags outside it are kept as `freeTags`; genres and moods outside it are
 // dropped, so filters and facets in the app can rely on a closed set.
 
-export const AI_SOURCE_TAGS = [
-  'kick',
-  'snare',
-  'clap',
-  'rimshot',
-  'hihat',
-  'open-hihat',
-  'cymbal',
-  'ride',
-  'crash',
-  'tom',
-  'percussion',
-  'shaker',
-  '808',
-  'bass',
-  'sub-bass',
-  'synth',
-  'pad',
-  'lead',
-  'pluck',
-  'keys',
-  'piano',
-  'organ',
-  'guitar',
-  'strings',
-  'brass',
-  'woodwind',
-  'bell',
-  'mallet',
-  'chord',
-  'stab',
-  'arp',
-  'vocal',
-  'vocal-chop',
-  'fx',
-  'riser',
-  'downlifter',
-  'impact',
-  'sweep',
-  'noise',
-  'foley',
-  'texture',
-  'drone',
-  'drum-loop',
-  'music-loop',
-  'top-loop',
-  'break',
-  'one-shot',
-] as const;
-
-export const AI_CHARACTER_TAGS = [
-  'punchy',
-  'tight',
-  'boomy',
-  'deep',
-  'sub-heavy',
-  'bright',
-  'dark',
-  'warm',
-  'cold',
-  'crisp',
-  'soft',
-  'hard',
-  'airy',
-  'gritty',
-  'distorted',
-  'saturated',
-  'clean',
-  'lo-fi',
-  'vintage',
-  'analog',
-  'digital',
-  'metallic',
-  'organic',
-  'acoustic',
-  'processed',
-  'wide',
-  'mono',
-  'dry',
-  'wet',
-  'reverberant',
-  'short',
-  'long',
-  'sustained',
-  'staccato',
-  'noisy',
-  'tonal',
-  'atonal',
-  'detuned',
-  'layered',
-  'minimal',
-  'busy',
-  'swung',
-  'quantized',
-  'loud',
-  'quiet',
-] as const;
-
-export const AI_TAGS = [...AI_SOURCE_TAGS, ...AI_CHARACTER_TAGS] as const;
 export const aiTagSchema = z.enum(AI_TAGS);
 export type AiTag = z.infer<typeof aiTagSchema>;
 
-export const AI_GENRES = [
-  'house',
-  'deep-house',
-  'tech-house',
-  'techno',
-  'minimal',
-  'trance',
-  'drum-and-bass',
-  'jungle',
-  'dubstep',
-  'garage',
-  'grime',
-  'breakbeat',
-  'electro',
-  'idm',
-  'trap',
-  'drill',
-  'hip-hop',
-  'boom-bap',
-  'lo-fi-hip-hop',
-  'rnb',
-  'soul',
-  'funk',
-  'disco',
-  'pop',
-  'edm',
-  'future-bass',
-  'synthwave',
-  'afrobeats',
-  'amapiano',
-  'reggaeton',
-  'dancehall',
-  'footwork',
-  'rock',
-  'jazz',
-  'ambient',
-  'cinematic',
-  'experimental',
-] as const;
 export const aiGenreSchema = z.enum(AI_GENRES);
 export type AiGenre = z.infer<typeof aiGenreSchema>;
 
-export const AI_MOODS = [
-  'energetic',
-  'driving',
-  'aggressive',
-  'tense',
-  'dark',
-  'ominous',
-  'mysterious',
-  'hypnotic',
-  'chill',
-  'relaxed',
-  'dreamy',
-  'ethereal',
-  'melancholic',
-  'sad',
-  'nostalgic',
-  'romantic',
-  'happy',
-  'playful',
-  'uplifting',
-  'euphoric',
-  'epic',
-  'groovy',
-] as const;
 export const aiMoodSchema = z.enum(AI_MOODS);
 export type AiMood = z.infer<typeof aiMoodSchema>;
 
@@ -237,40 +73,6 @@ export const aiSampleInputSchema = z.object({
   tags: z.array(z.string().trim().min(1).max(64)).max(30).optional(),
 });
 export type AiSampleInput = z.infer<typeof aiSampleInputSchema>;
-
-/** Builds the request item from an engine result: the one place that decides what leaves the browser. */
-export function toAiSampleInput(
-  id: string,
-  fileName: string,
-  r: AnalysisResult,
-  tags?: readonly string[],
-): AiSampleInput {
-  const claimed =
-    r.claimed.genre !== null || r.claimed.comment !== null
-      ? { genre: r.claimed.genre?.slice(0, 64) ?? null, comment: r.claimed.comment?.slice(0, 200) ?? null }
-      : undefined;
-  return {
-    id,
-    fileName,
-    durationSec: r.format.durationSec,
-    type: { label: r.type.label, confidence: r.type.confidence },
-    loop: { isLoop: r.loop.isLoop, confidence: r.loop.confidence },
-    tempo: { bpm: r.tempo.bpm, confidence: r.tempo.confidence, beatsPerBar: r.tempo.beatsPerBar },
-    key: { tonic: r.key.tonic, scale: r.key.scale, confidence: r.key.confidence },
-    pitch: { midiNote: r.pitch.midiNote, confidence: r.pitch.confidence },
-    levels: {
-      lufs: r.levels.lufs,
-      truePeakDb: r.levels.truePeakDb,
-      rmsDb: r.levels.rmsDb,
-      loudnessRangeLu: r.levels.loudnessRangeLu,
-      isSilent: r.levels.isSilent,
-    },
-    envelope: { ...r.envelope },
-    spectral: { ...r.spectral },
-    ...(claimed ? { claimed } : {}),
-    ...(tags && tags.length > 0 ? { tags: tags.slice(0, 30) } : {}),
-  };
-}
 
 export const aiAnalyzeRequestSchema = z
   .object({

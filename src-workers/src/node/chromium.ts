@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,20 +16,41 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export const chromiumPath = () => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
-/** Debian's Chromium with a fresh profile; close() also removes the profile. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/** The system Chromium (playwright-core never downloads one): CHROMIUM_PATH, else a known place. */
+export function chromiumPath(): string {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const found = CANDIDATES.find((p) => existsSync(p));
+  if (!found)
+    throw new Error('Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH');
+  return found;
+}
+
+type ContextOptions = Omit<
+  NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>,
+  'executablePath' | 'args' | 'headless'
+>;
+
+/**
+ * The system Chromium on a fresh profile directory (empty IndexedDB, no service workers), thrown
+ * away on close. `args` are added to CHROMIUM_ARGS.
+ */
+export async function launchChromium(
+  options: { args?: string[]; context?: ContextOptions } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'samplemind-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
+    ...options.context,
     executablePath: chromiumPath(),
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
     headless: true,
   });
   return {
     context,
     async close() {
-      await context.close();
+      // A browser that already crashed has nothing left to close; the profile still goes.
+      await context.close().catch(() => {});
       await rm(profile, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,4 @@
-import { type AnalysisResult, type Mutation, mutationSchema, type PushResponse } from '@samplemind/contract';
+import type { AnalysisResult, Mutation, PushResponse } from '@samplemind/contract';
 import type { ApiClient } from '../account/api-client';
 import { ApiError } from '../account/api-error';
 import type { SampleMindDb } from '../db/database';
@@ -133,7 +133,8 @@ export async function pushOnce(
 
 /** Rewrites rows that fail the contract as no-ops; false when none do (the server disagrees with us). */
 async function replaceInvalid(db: SampleMindDb, sent: Mutation[], rows: OutboxRow[]): Promise<boolean> {
-  const bad = rows.filter((_, i) => i < sent.length && !mutationSchema.safeParse(sent[i]).success);
+  const { failsContract } = await import('./invalid-mutations');
+  const bad = rows.filter((_, i) => i < sent.length && failsContract(sent[i]!));
   if (!bad.length) return false;
   await db.outbox.bulkPut(bad.map((r) => ({ ...r, ...noopDraft(r) })));
   return true;
