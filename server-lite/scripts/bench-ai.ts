@@ -311,11 +311,22 @@ async function client() {
     p95: r2(pct(xs, 0.95)),
     max: r2(pct(xs, 1)),
   });
-  // CPU time is what the machine's other load cannot distort: the benchmark reports it per call,
-  // with the server's garbage collection (prom-client's default metrics) beside it.
-  type Gauges = { cpuMs: number; gc: Record<string, { count: number; ms: number }> };
+  // One /metrics reading. CPU time is what the machine's other load cannot distort: the benchmark
+  // reports it per call, with the server's garbage collection (prom-client's default metrics)
+  // beside it, and the cache counters for the hit rate.
+  type Gauges = {
+    cpuMs: number;
+    gc: Record<string, { count: number; ms: number }>;
+    hits: number;
+    misses: number;
+  };
   const gauges = async (): Promise<Gauges> => {
     const text = await (await fetch(`${address}/metrics`)).text();
+    const total = (name: string) =>
+      [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce(
+        (a, m) => a + Number(m[1]),
+        0,
+      );
     const gc: Gauges['gc'] = {};
     for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)$/gm)) {
       const g = gc[m[2]!] ?? { count: 0, ms: 0 };
@@ -323,9 +334,13 @@ async function client() {
       if (m[1] === 'sum') g.ms = 1000 * Number(m[3]);
       else g.count = Number(m[3]);
     }
-    return { cpuMs: 1000 * Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN), gc };
+    return {
+      cpuMs: 1000 * Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN),
+      gc,
+      hits: total('samplemind_ai_cache_hits_total'),
+      misses: total('samplemind_ai_cache_misses_total'),
+    };
   };
-  const cpuMs = async () => (await gauges()).cpuMs;
   /** GC pauses between two readings, per kind: how many, and milliseconds per call. */
   const gcPerCall = (a: Gauges, b: Gauges, calls: number) =>
     Object.fromEntries(
@@ -337,18 +352,6 @@ async function client() {
         },
       ]),
     );
-  const counters = async () => {
-    const text = await (await fetch(`${address}/metrics`)).text();
-    const total = (name: string) =>
-      [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce(
-        (a, m) => a + Number(m[1]),
-        0,
-      );
-    return {
-      hits: total('samplemind_ai_cache_hits_total'),
-      misses: total('samplemind_ai_cache_misses_total'),
-    };
-  };
 
   // Warm-up, kept out of the figures: a running server has long since compiled its hot paths, and
   // a few calls leave V8 interpreting most of them (the SDKs, undici, zod), which doubled the CPU
@@ -426,11 +429,10 @@ async function client() {
       ? answered[Math.floor(rand() * answered.length)]!
       : { sample: newSample(), provider: AI_PROVIDERS[i % AI_PROVIDERS.length]! },
   );
-  const before = await counters();
-  const cpu1 = await cpuMs();
+  const before = await gauges();
   const mix = await replay(mixJobs, RATE);
-  const mixCpuMs = (await cpuMs()) - cpu1;
-  const after = await counters();
+  const after = await gauges();
+  const mixCpuMs = after.cpuMs - before.cpuMs;
   await stop();
 
   const hits = after.hits - before.hits;
