@@ -10,7 +10,7 @@ import type {
 import { UserLimits } from './limits';
 import type { AiMetrics } from './metrics';
 import { analysisSchema } from './parse-output';
-import { cacheKey, canonicalJson, type NormalisedSample, normaliseSample } from './prompt';
+import { cacheKey, type NormalisedSample, normaliseSample, sampleDigest } from './prompt';
 import { CallFailed, callProvider, type Tokens } from './provider-call';
 import { failureDetail, type ProviderFailure, toProviderFailure } from './provider-errors';
 import { createModel, type ModelHandle } from './providers';
@@ -60,12 +60,28 @@ export type AiServiceDeps = {
 
 type Health = AiProvidersResponse['providers'][number]['health'];
 type CachedEntry = { analysis: AiSampleAnalysis; provider: AiProviderId; model: string };
-type Runtime = { config: AiProviderConfig; handle: ModelHandle; slots: Semaphore; health: Health };
+type Runtime = {
+  config: AiProviderConfig;
+  handle: ModelHandle;
+  slots: Semaphore;
+  health: Health;
+  /** When the last success was (epoch ms); formatted only when someone asks for the health. */
+  lastSuccessMs: number | null;
+  meters: ProviderMeters;
+};
+/** The provider's labelled metric series, resolved once instead of by label lookup on every call. */
+type ProviderMeters = {
+  ok: { inc(): void };
+  latency: { observe(seconds: number): void };
+  tokensIn: { inc(n: number): void };
+  tokensOut: { inc(n: number): void };
+};
 type Served = { items: AiSampleAnalysis[]; provider: AiProviderId; model: string; tokens: Tokens };
 
 export class AiService {
   private readonly runtimes = new Map<AiProviderId, Runtime>();
   private readonly limits: UserLimits;
+  private readonly cacheMeters: { hits: { inc(n: number): void }; misses: { inc(n: number): void } };
   /** Identical uncached requests in flight share one provider call. */
   private readonly inFlight = new Map<string, Promise<Served>>();
 
@@ -82,8 +98,19 @@ export class AiService {
           lastError: null,
           lastLatencyMs: null,
         },
+        lastSuccessMs: null,
+        meters: {
+          ok: deps.metrics.providerCalls.labels(p.id, 'ok'),
+          latency: deps.metrics.providerLatency.labels(p.id),
+          tokensIn: deps.metrics.tokens.labels(p.id, 'input'),
+          tokensOut: deps.metrics.tokens.labels(p.id, 'output'),
+        },
       });
     }
+    this.cacheMeters = {
+      hits: deps.metrics.cacheHits.labels(deps.cache.backend),
+      misses: deps.metrics.cacheMisses.labels(deps.cache.backend),
+    };
     this.limits = new UserLimits(deps.counters, deps.config.rateLimitPerMin, deps.config.dailyTokenBudget);
   }
 
@@ -94,7 +121,10 @@ export class AiService {
         model: r.config.model,
         timeoutMs: r.config.timeoutMs,
         concurrency: r.config.concurrency,
-        health: { ...r.health },
+        health: {
+          ...r.health,
+          lastSuccessAt: r.lastSuccessMs === null ? null : new Date(r.lastSuccessMs).toISOString(),
+        },
       })),
       maxBatch: this.deps.config.maxBatch,
     };
@@ -170,7 +200,7 @@ export class AiService {
             })
         : undefined;
       // Streams are not shared: a joiner would miss the deltas already sent.
-      const flightKey = emit ? undefined : `${order.join(',')}|${misses.map(canonicalJson).join('|')}`;
+      const flightKey = emit ? undefined : `${order.join(',')}|${misses.map(sampleDigest).join('|')}`;
       const run = () => this.serve(misses, order, input, onDelta, (f) => fallbacks.push(f));
       const shared = flightKey === undefined ? undefined : this.inFlight.get(flightKey);
       if (shared) {
@@ -229,10 +259,10 @@ export class AiService {
     normalised: NormalisedSample[],
     order: AiProviderId[],
   ): Promise<(AiAnalyzeItem | undefined)[]> {
-    const { cache, metrics } = this.deps;
+    const { cache } = this.deps;
     const out: (AiAnalyzeItem | undefined)[] = normalised.map(() => undefined);
     if (input.refresh) {
-      metrics.cacheMisses.inc({ backend: cache.backend }, normalised.length);
+      this.cacheMeters.misses.inc(normalised.length);
       return out;
     }
     const keys = normalised.flatMap((s) =>
@@ -257,9 +287,8 @@ export class AiService {
       }
       if (out[i]) hits++;
     }
-    if (hits > 0) metrics.cacheHits.inc({ backend: cache.backend }, hits);
-    if (hits < normalised.length)
-      metrics.cacheMisses.inc({ backend: cache.backend }, normalised.length - hits);
+    if (hits > 0) this.cacheMeters.hits.inc(hits);
+    if (hits < normalised.length) this.cacheMeters.misses.inc(normalised.length - hits);
     return out;
   }
 
@@ -291,14 +320,12 @@ export class AiService {
           });
           const secs = (performance.now() - t0) / 1000;
           spent = sum(spent, r.tokens);
-          this.recordTokens(id, r.tokens);
-          metrics.providerCalls.inc({ provider: id, outcome: 'ok' });
-          metrics.providerLatency.observe({ provider: id }, secs);
-          Object.assign(rt.health, {
-            status: 'ok',
-            lastSuccessAt: new Date().toISOString(),
-            lastLatencyMs: Math.round(secs * 1000),
-          });
+          this.recordTokens(rt, r.tokens);
+          rt.meters.ok.inc();
+          rt.meters.latency.observe(secs);
+          rt.health.status = 'ok';
+          rt.health.lastLatencyMs = Math.round(secs * 1000);
+          rt.lastSuccessMs = Date.now();
           await Promise.all(
             samples.map((s, k) =>
               cache.set(
@@ -317,7 +344,7 @@ export class AiService {
           const cause = e instanceof CallFailed ? e.reason : e;
           if (e instanceof CallFailed) {
             spent = sum(spent, e.tokens);
-            this.recordTokens(id, e.tokens);
+            this.recordTokens(rt, e.tokens);
           }
           if (input.signal.aborted) throw new AiHttpError(499, 'cancelled', 'The request was cancelled');
           const f = toProviderFailure(id, cause);
@@ -343,9 +370,9 @@ export class AiService {
     throw allFailed(failures);
   }
 
-  private recordTokens(id: AiProviderId, t: Tokens) {
-    if (t.input > 0) this.deps.metrics.tokens.inc({ provider: id, direction: 'input' }, t.input);
-    if (t.output > 0) this.deps.metrics.tokens.inc({ provider: id, direction: 'output' }, t.output);
+  private recordTokens(rt: Runtime, t: Tokens) {
+    if (t.input > 0) rt.meters.tokensIn.inc(t.input);
+    if (t.output > 0) rt.meters.tokensOut.inc(t.output);
   }
 }
 

@@ -169,7 +169,7 @@ describe('Redis-backed cache and limits', () => {
     expect(stub.requests).toHaveLength(1);
     expect(await counter(b.registry, 'samplemind_ai_cache_hits_total')).toEqual({ redis: 1 });
     // The entry really is in Redis, with a TTL.
-    const keys = (await clients[0]!.sendCommand(['KEYS', 'test1:ai:v1:*'])) as string[];
+    const keys = (await clients[0]!.sendCommand(['KEYS', 'test1:ai:v2:*'])) as string[];
     expect(keys).toHaveLength(1);
     const ttl = (await clients[0]!.sendCommand(['TTL', keys[0]!])) as number;
     expect(ttl).toBeGreaterThan(0);

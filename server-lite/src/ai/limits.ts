@@ -55,6 +55,15 @@ export class UserLimits {
   }
 
   private budgetKey(userId: string, t: number) {
-    return `ai:budget:${userId}:${new Date(t).toISOString().slice(0, 10)}`;
+    const day = Math.floor(t / DAY_MS);
+    if (day !== this.day) {
+      this.day = day;
+      this.dayText = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    }
+    return `ai:budget:${userId}:${this.dayText}`;
   }
+
+  /** The UTC day of the last budget key and its date text, formatted once a day instead of per call. */
+  private day = Number.NaN;
+  private dayText = '';
 }

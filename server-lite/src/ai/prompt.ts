@@ -89,24 +89,37 @@ export function normaliseSample(s: AiSampleInput): NormalisedSample {
   };
 }
 
-/** Cache key of one sample's answer from one provider/model. */
+/**
+ * Cache key of one sample's answer from one provider/model: the provider/model tag and the
+ * sample's digest, each hashed once (a request looks the sample up under every provider's key).
+ */
 export function cacheKey(provider: string, model: string, sample: NormalisedSample): string {
-  return `ai:v1:${hash('sha256', `${provider}\n${model}\n${PROMPT_VERSION}\n${canonicalJson(sample)}`, 'base64url')}`;
+  return `ai:v2:${modelTag(provider, model)}:${sampleDigest(sample)}`;
 }
 
-const canonical = new WeakMap<NormalisedSample, string>();
+const modelTags = new Map<string, string>();
 
-/**
- * The sample as canonical JSON (the normalised object is built with a fixed key order), made once
- * per sample: a request looks it up under every provider's key and in the in-flight table.
- */
-export function canonicalJson(sample: NormalisedSample): string {
-  let json = canonical.get(sample);
-  if (json === undefined) {
-    json = JSON.stringify(sample);
-    canonical.set(sample, json);
+function modelTag(provider: string, model: string): string {
+  const id = `${provider}\n${model}`;
+  let tag = modelTags.get(id);
+  if (tag === undefined) {
+    tag = hash('sha256', id, 'base64url').slice(0, 22);
+    if (modelTags.size >= 1024) modelTags.clear();
+    modelTags.set(id, tag);
   }
-  return json;
+  return tag;
+}
+
+const digests = new WeakMap<NormalisedSample, string>();
+
+/** What the answer depends on besides the provider and model: the prompt version and the sample. */
+export function sampleDigest(sample: NormalisedSample): string {
+  let digest = digests.get(sample);
+  if (digest === undefined) {
+    digest = hash('sha256', `${PROMPT_VERSION}\n${JSON.stringify(sample)}`, 'base64url');
+    digests.set(sample, digest);
+  }
+  return digest;
 }
 
 export const SYSTEM_PROMPT = `You are SampleMind's sound librarian. A music producer's sample was measured by an audio analyser; you get the numbers and the file name, never the audio. For each sample, write what a producer needs to find and use it.
