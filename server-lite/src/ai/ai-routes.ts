@@ -184,8 +184,14 @@ export const aiRoutes: FastifyPluginAsync<AiRoutesOptions> = async (fastify, opt
         refresh: body.refresh,
         signal: client,
       };
-      if (!wantsStream) return service.analyze(input);
-      return streamAnalyze(service, request, reply, input);
+      if (wantsStream) return streamAnalyze(service, request, reply, input);
+      const { response, settle } = await service.answer(input);
+      // The answer is written before its bookkeeping (cache entries, token budget, metrics): send()
+      // writes synchronously, and settle() starts right after it in the same turn (an in-process
+      // cache is updated before the server reads another request).
+      reply.send(response);
+      void settle();
+      return reply;
     },
   );
 };
@@ -240,8 +246,12 @@ async function streamAnalyze(
     if (!raw.destroyed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   try {
-    const result = await service.analyze({ ...input, onEvent: (e: AiEvent) => send(e.event, e.data) });
-    send('result', aiAnalyzeResponseSchema.parse(result));
+    const { response, settle } = await service.answer({
+      ...input,
+      onEvent: (e: AiEvent) => send(e.event, e.data),
+    });
+    send('result', aiAnalyzeResponseSchema.parse(response));
+    void settle();
   } catch (err) {
     if (!open) throw err;
     const body: AiErrorResponse =

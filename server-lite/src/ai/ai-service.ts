@@ -11,7 +11,7 @@ import { UserLimits } from './limits';
 import type { AiMetrics } from './metrics';
 import { analysisSchema } from './parse-output';
 import { cacheKey, type NormalisedSample, normaliseSample, sampleDigest } from './prompt';
-import { CallFailed, callProvider, type Tokens } from './provider-call';
+import { CallFailed, type CallResult, callProvider, type Tokens } from './provider-call';
 import { failureDetail, type ProviderFailure, toProviderFailure } from './provider-errors';
 import { createModel, type ModelHandle } from './providers';
 import { Semaphore } from './semaphore';
@@ -76,7 +76,22 @@ type ProviderMeters = {
   tokensIn: { inc(n: number): void };
   tokensOut: { inc(n: number): void };
 };
-type Served = { items: AiSampleAnalysis[]; provider: AiProviderId; model: string; tokens: Tokens };
+type Served = {
+  items: AiSampleAnalysis[];
+  provider: AiProviderId;
+  model: string;
+  tokens: Tokens;
+  /** Caches the answer and books its cost; run once, by the request that made the call. */
+  settle: () => Promise<void>;
+};
+
+/**
+ * An answer and the bookkeeping that can wait until it is on the wire (metrics, the provider's
+ * health, cache entries, the token budget). settle() never rejects.
+ */
+export type AiAnswer = { response: AiAnalyzeResponse; settle: () => Promise<void> };
+
+const settled = async () => {};
 
 export class AiService {
   private readonly runtimes = new Map<AiProviderId, Runtime>();
@@ -130,7 +145,19 @@ export class AiService {
     };
   }
 
+  /** The answer, with its bookkeeping done. */
   async analyze(input: AnalyzeInput): Promise<AiAnalyzeResponse> {
+    const { response, settle } = await this.answer(input);
+    await settle();
+    return response;
+  }
+
+  /**
+   * The answer, with the bookkeeping left to the caller's settle(): a route writes the answer first,
+   * so caching and accounting are not part of the client's wait. Until settle() has cached the
+   * answer, an identical request still joins this one's provider call.
+   */
+  async answer(input: AnalyzeInput): Promise<AiAnswer> {
     const started = performance.now();
     const { config, metrics } = this.deps;
     if (this.runtimes.size === 0) {
@@ -170,6 +197,7 @@ export class AiService {
     const emit = input.onEvent;
 
     let served: Served | undefined;
+    let settle = settled;
     const fallbacks: { provider: AiProviderId; message: string }[] = [];
     let tokens: Tokens = { input: 0, output: 0 };
     if (missIdx.length > 0) {
@@ -211,18 +239,18 @@ export class AiService {
           if (!(e instanceof AiHttpError && e.code === 'cancelled') || input.signal.aborted) throw e;
           served = await run();
           tokens = served.tokens;
+          settle = guard(served.settle, this.deps.log);
         }
       } else {
         const p = run();
         if (flightKey !== undefined) {
           this.inFlight.set(flightKey, p);
-          p.then(
-            () => this.inFlight.delete(flightKey),
-            () => this.inFlight.delete(flightKey),
-          );
+          p.catch(() => this.inFlight.delete(flightKey));
         }
         served = await p;
         tokens = served.tokens;
+        const book = guard(served.settle, this.deps.log);
+        settle = flightKey === undefined ? book : () => book().finally(() => this.inFlight.delete(flightKey));
       }
       for (const [k, i] of missIdx.entries()) {
         items[i] = {
@@ -236,7 +264,7 @@ export class AiService {
     }
 
     const done = items as AiAnalyzeItem[];
-    return {
+    const response: AiAnalyzeResponse = {
       items: done,
       provider: served?.provider ?? done[0]!.provider,
       model: served?.model ?? done[0]!.model,
@@ -245,6 +273,7 @@ export class AiService {
       cached: missIdx.length === 0,
       fallbacks,
     };
+    return { response, settle };
   }
 
   /** The requested provider first, then the configured priority. */
@@ -300,9 +329,10 @@ export class AiService {
     onDelta: ((index: number, delta: string) => void) | undefined,
     onFallback: (f: { provider: AiProviderId; message: string }) => void,
   ): Promise<Served> {
-    const { metrics, cache, config } = this.deps;
+    const { metrics, config } = this.deps;
     const failures: ProviderFailure[] = [];
     let spent: Tokens = { input: 0, output: 0 };
+    let isServed = false;
     try {
       for (const id of order) {
         const rt = this.runtimes.get(id)!;
@@ -320,26 +350,15 @@ export class AiService {
           });
           const secs = (performance.now() - t0) / 1000;
           spent = sum(spent, r.tokens);
-          this.recordTokens(rt, r.tokens);
-          rt.meters.ok.inc();
-          rt.meters.latency.observe(secs);
-          rt.health.status = 'ok';
-          rt.health.lastLatencyMs = Math.round(secs * 1000);
-          rt.lastSuccessMs = Date.now();
-          await Promise.all(
-            samples.map((s, k) =>
-              cache.set(
-                cacheKey(id, rt.config.model, s),
-                JSON.stringify({
-                  analysis: r.items[k],
-                  provider: id,
-                  model: rt.config.model,
-                } satisfies CachedEntry),
-                config.cacheTtlSec,
-              ),
-            ),
-          );
-          return { items: r.items, provider: id, model: rt.config.model, tokens: spent };
+          isServed = true;
+          const total = spent;
+          return {
+            items: r.items,
+            provider: id,
+            model: rt.config.model,
+            tokens: total,
+            settle: () => this.book(rt, samples, r, secs, input.userId, total),
+          };
         } catch (e) {
           const cause = e instanceof CallFailed ? e.reason : e;
           if (e instanceof CallFailed) {
@@ -365,15 +384,53 @@ export class AiService {
         }
       }
     } finally {
-      await this.limits.spend(input.userId, spent.input + spent.output);
+      // A served answer books its tokens in settle(); failed attempts are booked now.
+      if (!isServed) await this.limits.spend(input.userId, spent.input + spent.output);
     }
     throw allFailed(failures);
+  }
+
+  /**
+   * A served answer's bookkeeping: its metrics and the provider's health, its cache entries and
+   * the tokens spent on it (failed attempts before it included).
+   */
+  private async book(
+    rt: Runtime,
+    samples: NormalisedSample[],
+    r: CallResult,
+    secs: number,
+    userId: string,
+    spent: Tokens,
+  ): Promise<void> {
+    const { cache, config } = this.deps;
+    const { id, model } = rt.config;
+    this.recordTokens(rt, r.tokens);
+    rt.meters.ok.inc();
+    rt.meters.latency.observe(secs);
+    rt.health.status = 'ok';
+    rt.health.lastLatencyMs = Math.round(secs * 1000);
+    rt.lastSuccessMs = Date.now();
+    await Promise.all([
+      ...samples.map((s, k) =>
+        cache.set(
+          cacheKey(id, model, s),
+          JSON.stringify({ analysis: r.items[k], provider: id, model } satisfies CachedEntry),
+          config.cacheTtlSec,
+        ),
+      ),
+      this.limits.spend(userId, spent.input + spent.output),
+    ]);
   }
 
   private recordTokens(rt: Runtime, t: Tokens) {
     if (t.input > 0) rt.meters.tokensIn.inc(t.input);
     if (t.output > 0) rt.meters.tokensOut.inc(t.output);
   }
+}
+
+/** Bookkeeping must not fail a request that has been answered: a failure is logged. */
+function guard(settle: () => Promise<void>, log: Log | undefined): () => Promise<void> {
+  return () => settle().catch((err: unknown) => log?.warn({ err }, 'ai bookkeeping failed after the answer'));
 }
 
 function sum(a: Tokens, b: Tokens): Tokens {

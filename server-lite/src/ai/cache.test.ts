@@ -114,6 +114,39 @@ describe('in-process cache', () => {
     await t.app.close();
   });
 
+  it('writes the answer before caching it, and a repeat meanwhile joins the same provider call', async () => {
+    const { MemoryAiStore } = await import('./store');
+    let open = () => {};
+    const gate = new Promise<void>((ok) => {
+      open = ok;
+    });
+    let pendingWrites = 0;
+    // A cache whose writes wait for the gate, as a slow shared cache would.
+    const store = new (class extends MemoryAiStore {
+      override async set(key: string, value: string, ttlSec: number) {
+        pendingWrites++;
+        await gate;
+        await super.set(key, value, ttlSec);
+        pendingWrites--;
+      }
+    })();
+    const t = await buildAiTestApp({ env: stubEnv(stub, ['openai']), cache: store });
+    const first = await analyze(t, { sample: kick(9) });
+    expect(first.statusCode).toBe(200);
+    // The client has its answer while the cache write is still waiting.
+    expect(pendingWrites).toBe(1);
+    const second = aiAnalyzeResponseSchema.parse((await analyze(t, { sample: kick(9) })).json());
+    expect(second.cached).toBe(false);
+    expect(second.items[0]!.analysis).toEqual(first.json().items[0].analysis);
+    expect(stub.requests).toHaveLength(1);
+    open();
+    await expect.poll(() => pendingWrites).toBe(0);
+    const third = aiAnalyzeResponseSchema.parse((await analyze(t, { sample: kick(9) })).json());
+    expect(third.cached).toBe(true);
+    expect(stub.requests).toHaveLength(1);
+    await t.app.close();
+  });
+
   it('ignores a damaged cache entry', async () => {
     const { MemoryAiStore } = await import('./store');
     const store = new MemoryAiStore();
