@@ -126,7 +126,13 @@ async function startApp(stubInfo: StubInfo): Promise<Server> {
 
 /** The AI plugin alone (testing/harness.ts) in a process of its own. */
 async function startHarness(stubInfo: StubInfo): Promise<Server> {
-  const { proc, info } = await startRole('server', ['--stub', JSON.stringify(stubInfo)], serverNodeArgs());
+  // With the Node flags `npm start` uses, so the two servers differ only in their plugins.
+  const lib = await import('./bench-lib.mjs');
+  const { proc, info } = await startRole(
+    'server',
+    ['--stub', JSON.stringify(stubInfo)],
+    [...lib.productionNodeFlags(), ...serverNodeArgs()],
+  );
   const exited = new Promise<void>((ok) => proc.once('exit', () => ok()));
   return {
     address: info.address as string,
@@ -316,6 +322,9 @@ async function client() {
   // beside it, and the cache counters for the hit rate.
   type Gauges = {
     cpuMs: number;
+    /** Resident memory and V8 heap in use, MB. */
+    rssMb: number;
+    heapMb: number;
     gc: Record<string, { count: number; ms: number }>;
     hits: number;
     misses: number;
@@ -336,6 +345,8 @@ async function client() {
     }
     return {
       cpuMs: 1000 * Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN),
+      rssMb: Number(/^process_resident_memory_bytes (\S+)$/m.exec(text)?.[1] ?? Number.NaN) / 1e6,
+      heapMb: Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? Number.NaN) / 1e6,
       gc,
       hits: total('samplemind_ai_cache_hits_total'),
       misses: total('samplemind_ai_cache_misses_total'),
@@ -410,6 +421,7 @@ async function client() {
           [...overheadByProvider].map(([provider, xs]) => [provider, stats(xs)]),
         ),
         serverCpuMsPerCall: r2(cpu / Math.max(1, done.length)),
+        serverMemoryMb: { rss: Math.round(g1.rssMb), heapUsed: Math.round(g1.heapMb) },
         serverGc: gcPerCall(g0, g1, done.length),
       },
     };
@@ -500,7 +512,7 @@ AI proxy benchmark: ${report.wallSec} s, ${errors} errors
       : ''
   }
   cached calls    p50 ${report.cachedCalls.clientMs.p50} ms, p95 ${report.cachedCalls.clientMs.p95} ms   target <= 20 ms: ${ok(report.targets.cachedP95Ms.ok)}
-  server CPU      ${c.serverCpuMsPerCall} ms per cold call, ${report.mix.serverCpuMsPerCall} ms per call of the mix (machine load ${report.machineLoad1m})
+  server CPU      ${c.serverCpuMsPerCall} ms per cold call, ${report.mix.serverCpuMsPerCall} ms per call of the mix (machine load ${report.machineLoad1m}); memory after the steady phase ${c.serverMemoryMb.rss} MB resident, ${c.serverMemoryMb.heapUsed} MB heap in use
   hit rate        ${(hitRate * 100).toFixed(1)} % (${hits}/${hits + misses}) with 90 % repeats   target >= 90 %: ${ok(report.targets.hitRate.ok)}`);
   }
   process.exitCode = errors > 0 ? 1 : 0;

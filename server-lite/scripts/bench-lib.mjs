@@ -1,7 +1,7 @@
 // Shared by the server benchmark and the profilers: start services and a server process, seed a library.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -109,31 +109,55 @@ export async function startChroma() {
   return url;
 }
 
-/** Starts `node --import tsx src/main.ts` as its own process (what `npm start` runs). */
+/**
+ * The arguments `npm start` gives node (server-lite/package.json), e.g. ['--no-memory-reducer',
+ * '--import', 'tsx', 'src/main.ts'], so benchmarks run the server exactly as production starts it.
+ */
+export function startArgs() {
+  const script = JSON.parse(readFileSync(join(SERVER_DIR, 'package.json'), 'utf8')).scripts.start;
+  const [node, ...args] = script.trim().split(/\s+/);
+  if (node !== 'node' || args.at(-1) !== 'src/main.ts') throw new Error(`unexpected start script: ${script}`);
+  return args;
+}
+
+/** The Node/V8 flags of `npm start`, without the loader and the entry point. */
+export function productionNodeFlags() {
+  const args = startArgs();
+  return args.slice(0, args.indexOf('--import'));
+}
+
+/**
+ * Starts server-lite as its own process, as `npm start` does. `nodeArgs` (profilers, experiments)
+ * go after the start script's flags, so they can also override one (e.g. `--memory-reducer`).
+ */
 export async function startServer(env, nodeArgs = []) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sm-bench-data-'));
   let out = '';
   const proc = track(
-    spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(SERVER_DIR, 'src/main.ts')], {
-      cwd: SERVER_DIR,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        SAMPLEMIND_DATA_DIR: dataDir,
-        CORS_ORIGINS: 'http://localhost',
-        // Auth limits stay on but high enough for a benchmark from one IP.
-        AUTH_RATE_LIMIT_IP: '1000000',
-        AUTH_RATE_LIMIT_ACCOUNT: '1000000',
-        RATE_LIMIT_MAX: '1000000000',
-        ...env,
+    spawn(
+      process.execPath,
+      [...productionNodeFlags(), ...nodeArgs, ...startArgs().slice(productionNodeFlags().length)],
+      {
+        cwd: SERVER_DIR,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          JWT_SECRET: randomBytes(32).toString('hex'),
+          LOG_LEVEL: 'warn',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          SAMPLEMIND_DATA_DIR: dataDir,
+          CORS_ORIGINS: 'http://localhost',
+          // Auth limits stay on but high enough for a benchmark from one IP.
+          AUTH_RATE_LIMIT_IP: '1000000',
+          AUTH_RATE_LIMIT_ACCOUNT: '1000000',
+          RATE_LIMIT_MAX: '1000000000',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
+    ),
   );
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (out += d));

@@ -82,6 +82,17 @@ describe('docker/Dockerfile and .dockerignore', () => {
     expect(runtime).not.toMatch(/g\+\+|python3/);
   });
 
+  it('starts the server with the same Node flags as npm start', () => {
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    const start = (
+      JSON.parse(readFileSync(join(ROOT, 'server-lite/package.json'), 'utf8')) as {
+        scripts: { start: string };
+      }
+    ).scripts.start.split(' ');
+    expect(start).toContain('--no-memory-reducer');
+    expect(cmd).toEqual(start.map((a) => (a === 'src/main.ts' ? 'server-lite/src/main.ts' : a)));
+  });
+
   it('keeps secrets, git and local state out of the build context', () => {
     const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
     for (const p of ['.git', '**/node_modules', '.env', '**/.data']) expect(ignore).toContain(p);
