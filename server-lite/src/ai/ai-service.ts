@@ -1,3 +1,4 @@
+import { AnswerCache } from './answer-cache';
 import type { AiConfig, AiProviderConfig } from './config';
 import type {
   AiAnalyzeItem,
@@ -9,8 +10,7 @@ import type {
 } from './contract';
 import { UserLimits } from './limits';
 import type { AiMetrics } from './metrics';
-import { analysisSchema } from './parse-output';
-import { cacheKey, type NormalisedSample, normaliseSample, sampleDigest } from './prompt';
+import { type NormalisedSample, normaliseSample, sampleDigest } from './prompt';
 import { CallFailed, type CallResult, callProvider, type Tokens } from './provider-call';
 import { failureDetail, type ProviderFailure, toProviderFailure } from './provider-errors';
 import { createModel, type ModelHandle } from './providers';
@@ -59,7 +59,6 @@ export type AiServiceDeps = {
 };
 
 type Health = AiProvidersResponse['providers'][number]['health'];
-type CachedEntry = { analysis: AiSampleAnalysis; provider: AiProviderId; model: string };
 type Runtime = {
   config: AiProviderConfig;
   handle: ModelHandle;
@@ -96,7 +95,7 @@ const settled = async () => {};
 export class AiService {
   private readonly runtimes = new Map<AiProviderId, Runtime>();
   private readonly limits: UserLimits;
-  private readonly cacheMeters: { hits: { inc(n: number): void }; misses: { inc(n: number): void } };
+  private readonly answers: AnswerCache;
   /** Identical uncached requests in flight share one provider call. */
   private readonly inFlight = new Map<string, Promise<Served>>();
 
@@ -122,10 +121,7 @@ export class AiService {
         },
       });
     }
-    this.cacheMeters = {
-      hits: deps.metrics.cacheHits.labels(deps.cache.backend),
-      misses: deps.metrics.cacheMisses.labels(deps.cache.backend),
-    };
+    this.answers = new AnswerCache(deps.cache, deps.metrics, deps.config.cacheTtlSec);
     this.limits = new UserLimits(deps.counters, deps.config.rateLimitPerMin, deps.config.dailyTokenBudget);
   }
 
@@ -192,7 +188,12 @@ export class AiService {
     // Naming a provider asks for its answer: only its cache entries count. Otherwise any
     // configured provider's entry does, best priority first.
     const lookIn = input.provider ? [input.provider] : order;
-    const items: (AiAnalyzeItem | undefined)[] = await this.fromCache(input, normalised, lookIn);
+    const items = await this.answers.lookup(
+      input.samples,
+      normalised,
+      lookIn.map((p) => ({ provider: p, model: this.runtimes.get(p)!.config.model })),
+      input.refresh,
+    );
     const missIdx = items.flatMap((it, i) => (it === undefined ? [i] : []));
     const emit = input.onEvent;
 
@@ -282,45 +283,6 @@ export class AiService {
     return requested ? [requested, ...all.filter((p) => p !== requested)] : all;
   }
 
-  /** Each item's cached answer from the first provider in `order` that has one. */
-  private async fromCache(
-    input: AnalyzeInput,
-    normalised: NormalisedSample[],
-    order: AiProviderId[],
-  ): Promise<(AiAnalyzeItem | undefined)[]> {
-    const { cache } = this.deps;
-    const out: (AiAnalyzeItem | undefined)[] = normalised.map(() => undefined);
-    if (input.refresh) {
-      this.cacheMeters.misses.inc(normalised.length);
-      return out;
-    }
-    const keys = normalised.flatMap((s) =>
-      order.map((p) => cacheKey(p, this.runtimes.get(p)!.config.model, s)),
-    );
-    const values = cache.getMany
-      ? await cache.getMany(keys)
-      : await Promise.all(keys.map((k) => cache.get(k)));
-    let hits = 0;
-    for (let i = 0; i < normalised.length; i++) {
-      for (let j = 0; j < order.length && out[i] === undefined; j++) {
-        const entry = decodeEntry(values[i * order.length + j] ?? null);
-        if (entry) {
-          out[i] = {
-            id: input.samples[i]!.id,
-            analysis: entry.analysis,
-            provider: entry.provider,
-            model: entry.model,
-            cached: true,
-          };
-        }
-      }
-      if (out[i]) hits++;
-    }
-    if (hits > 0) this.cacheMeters.hits.inc(hits);
-    if (hits < normalised.length) this.cacheMeters.misses.inc(normalised.length - hits);
-    return out;
-  }
-
   /** Tries providers in order until one answers; caches and accounts for the answer. */
   private async serve(
     samples: NormalisedSample[],
@@ -402,7 +364,6 @@ export class AiService {
     userId: string,
     spent: Tokens,
   ): Promise<void> {
-    const { cache, config } = this.deps;
     const { id, model } = rt.config;
     this.recordTokens(rt, r.tokens);
     rt.meters.ok.inc();
@@ -411,13 +372,7 @@ export class AiService {
     rt.health.lastLatencyMs = Math.round(secs * 1000);
     rt.lastSuccessMs = Date.now();
     await Promise.all([
-      ...samples.map((s, k) =>
-        cache.set(
-          cacheKey(id, model, s),
-          JSON.stringify({ analysis: r.items[k], provider: id, model } satisfies CachedEntry),
-          config.cacheTtlSec,
-        ),
-      ),
+      this.answers.store(id, model, samples, r.items),
       this.limits.spend(userId, spent.input + spent.output),
     ]);
   }
@@ -435,19 +390,6 @@ function guard(settle: () => Promise<void>, log: Log | undefined): () => Promise
 
 function sum(a: Tokens, b: Tokens): Tokens {
   return { input: a.input + b.input, output: a.output + b.output };
-}
-
-function decodeEntry(raw: string | null): CachedEntry | undefined {
-  if (raw === null) return undefined;
-  try {
-    const v = JSON.parse(raw) as CachedEntry;
-    // A shared cache is still input: a damaged or foreign entry reads as a miss.
-    const analysis = analysisSchema.safeParse(v.analysis);
-    if (!analysis.success || typeof v.provider !== 'string' || typeof v.model !== 'string') return undefined;
-    return { analysis: analysis.data, provider: v.provider, model: v.model };
-  } catch {
-    return undefined;
-  }
 }
 
 function allFailed(failures: ProviderFailure[]): AiHttpError {
