@@ -30,6 +30,16 @@ export const tagSchema = z
   .transform((t) => t.toLowerCase());
 const tagsSchema = z.array(tagSchema).min(1).max(100);
 
+/**
+ * A key correction: the key the user heard, or 'none' when the analyser found a key in something
+ * that has none (a drum hit, noise). As a register value, null means no correction.
+ */
+export const keyCorrectionSchema = z.union([
+  z.object({ tonic: pitchClassSchema, scale: scaleSchema }),
+  z.literal('none'),
+]);
+export type KeyCorrection = z.infer<typeof keyCorrectionSchema>;
+
 /** Fields set with sample.setField, each a last-writer-wins register. */
 export const sampleFieldValueSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('name'), value: z.string().trim().min(1).max(512) }),
@@ -39,10 +49,7 @@ export const sampleFieldValueSchema = z.discriminatedUnion('field', [
   z.object({ field: z.literal('notes'), value: z.string().max(10_000) }),
   /** The user's corrections of the analysis; null = no correction (the analysis value shows). */
   z.object({ field: z.literal('bpm'), value: z.number().positive().max(999).nullable() }),
-  z.object({
-    field: z.literal('key'),
-    value: z.object({ tonic: pitchClassSchema, scale: scaleSchema }).nullable(),
-  }),
+  z.object({ field: z.literal('key'), value: keyCorrectionSchema.nullable() }),
   z.object({ field: z.literal('type'), value: sampleTypeSchema.nullable() }),
 ]);
 export type SampleFieldValue = z.infer<typeof sampleFieldValueSchema>;
@@ -242,7 +249,7 @@ export const syncSampleSchema = z.object({
   aiModel: z.string().nullable(),
   /** The user's corrections (null = none; show the analysis value). */
   bpm: z.number().nullable(),
-  key: z.object({ tonic: pitchClassSchema, scale: scaleSchema }).nullable(),
+  key: keyCorrectionSchema.nullable(),
   type: sampleTypeSchema.nullable(),
   /** view=full only. Null until some client sent sample.upsertAnalysis. */
   analysis: analysisResultSchema.nullable().optional(),

@@ -36,9 +36,11 @@ function effective(d: SampleDoc): {
 } {
   const a = d.analysis.v;
   const key = d.key.v;
+  const base = { type: d.type.v ?? a?.type.label ?? null, bpm: d.bpm.v ?? a?.tempo.bpm ?? null };
+  // 'none': the user says it has no key, whatever the analyser found.
+  if (key === 'none') return { ...base, keyTonic: null, keyScale: null, camelot: null };
   return {
-    type: d.type.v ?? a?.type.label ?? null,
-    bpm: d.bpm.v ?? a?.tempo.bpm ?? null,
+    ...base,
     keyTonic: key ? key.tonic : (a?.key.tonic ?? null),
     keyScale: key ? key.scale : (a?.key.scale ?? null),
     camelot: key ? camelotOf(key.tonic, key.scale) : (a?.key.camelot ?? null),

@@ -1,4 +1,4 @@
-import type { AnalysisResult, PitchClass, SampleType, Scale } from '@samplemind/contract';
+import type { AnalysisResult, KeyCorrection, SampleType } from '@samplemind/contract';
 
 /**
  * A stamp orders writes: `${hlc}~${clientId}~${mutationId padded}`. The hlc part is fixed-width, so
@@ -19,7 +19,7 @@ export type SetEntry = { a: Stamp; r: Stamp };
 export type LwwSet = Record<string, SetEntry>;
 
 export type AiDescription = { description: string | null; model: string | null };
-export type KeyCorrection = { tonic: PitchClass; scale: Scale };
+export type { KeyCorrection };
 
 export type SampleDoc = {
   id: string;

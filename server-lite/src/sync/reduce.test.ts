@@ -1,7 +1,7 @@
 import { FEATURE_VECTOR_LENGTH, type Mutation, mutationSchema } from '@samplemind/contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toSyncCollection, toSyncSample } from '../library/views';
+import { matchesFilters, toRow, toSummary, toSyncCollection, toSyncSample } from '../library/views';
 import { SqliteDocumentStore } from '../stores/embedded/sqlite-docs';
 import { emptySample, parseSampleDoc, type SampleDoc } from './model';
 import { type BatchState, reduceBatch } from './reduce';
@@ -499,6 +499,50 @@ describe('sync conflict rule (examples)', () => {
       1,
     );
     expect(toSyncSample(s.samples.get(h)!)).toMatchObject({ bpm: 200, key: null, type: 'snare' });
+  });
+
+  it('a key corrected to "none" is kept as such and hides the analysed key in lists and search', () => {
+    const s = emptyState();
+    const keyed = {
+      ...analysis(h, 100),
+      key: { tonic: 'A' as const, scale: 'minor' as const, camelot: '8A', confidence: 0.4 },
+    };
+    reduceBatch(
+      s,
+      [
+        mk('c1-xxxxxx', 1, '1700000000001-0000', 'sample.upsertAnalysis', { id: h, analysis: keyed }),
+        mk('c1-xxxxxx', 2, '1700000000002-0000', 'sample.setField', { id: h, field: 'key', value: 'none' }),
+      ],
+      1,
+    );
+    const doc = s.samples.get(h)!;
+    expect(toSyncSample(doc)).toMatchObject({ key: 'none', analysis: { key: { tonic: 'A' } } });
+    expect(toSummary(doc)).toMatchObject({ keyTonic: null, keyScale: null, camelot: null });
+    expect(matchesFilters(toRow(doc), { key: 'A' })).toBe(false);
+    // It survives a store round trip, and withdrawing it brings the analysed key back.
+    expect(toSyncSample(parseSampleDoc(JSON.stringify(doc))).key).toBe('none');
+    reduceBatch(
+      s,
+      [mk('c2-xxxxxx', 1, '1700000000003-0000', 'sample.setField', { id: h, field: 'key', value: null })],
+      1,
+    );
+    expect(toSummary(s.samples.get(h)!)).toMatchObject({ keyTonic: 'A', keyScale: 'minor', camelot: '8A' });
+    expect(matchesFilters(toRow(s.samples.get(h)!), { key: 'A' })).toBe(true);
+    // The wire accepts exactly the three forms.
+    const setKey = (value: unknown) =>
+      mutationSchema.safeParse({
+        clientId: 'c1-xxxxxx',
+        mutationId: 1,
+        hlc: '1700000000004-0000',
+        name: 'sample.setField',
+        args: { id: h, field: 'key', value },
+      }).success;
+    expect([setKey('none'), setKey(null), setKey({ tonic: 'C', scale: 'major' }), setKey('None')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('a document stored before the corrections existed reads with empty ones and takes new ones', () => {

@@ -70,7 +70,11 @@ function setField(d: SampleDoc, a: SampleFieldValue, t: Stamp): boolean {
       return put(d.bpm, a.value, t);
     case 'key':
       // A copy of just the two parts: the register never shares the mutation's object.
-      return put(d.key, a.value && { tonic: a.value.tonic, scale: a.value.scale }, t);
+      return put(
+        d.key,
+        a.value === null || a.value === 'none' ? a.value : { tonic: a.value.tonic, scale: a.value.scale },
+        t,
+      );
     case 'type':
       return put(d.type, a.value, t);
     default: {

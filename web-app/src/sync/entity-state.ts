@@ -1,13 +1,10 @@
 import type {
+  KeyCorrection,
   MutationName,
-  PitchClass,
   SampleType,
-  Scale,
   SyncCollection,
   SyncSample,
 } from '@samplemind/contract';
-
-export type KeyValue = { tonic: PitchClass; scale: Scale };
 
 /**
  * A sample as sync sees it (keyed by content hash), without the analysis: what the server holds,
@@ -28,7 +25,8 @@ export type SampleState = {
   aiDescription: string | null;
   aiModel: string | null;
   bpm: number | null;
-  key: KeyValue | null;
+  /** 'none': corrected to "no key"; null: no correction. */
+  key: KeyCorrection | null;
   type: SampleType | null;
 };
 
@@ -148,7 +146,7 @@ export function applyToSample(s: SampleState, d: Pick<Draft, 'name' | 'args'>): 
           next.bpm = v as number | null;
           break;
         case 'key':
-          next.key = v as KeyValue | null;
+          next.key = v as KeyCorrection | null;
           break;
         case 'type':
           next.type = v as SampleType | null;
@@ -244,7 +242,7 @@ export function normaliseSample(s: SampleState): SampleState {
     aiDescription: s.aiDescription === null ? null : s.aiDescription.slice(0, 4000),
     aiModel: s.aiModel === null ? null : s.aiModel.slice(0, 128),
     bpm: cleanBpm(s.bpm),
-    key: s.key ? { tonic: s.key.tonic, scale: s.key.scale } : null,
+    key: s.key === 'none' || s.key === null ? s.key : { tonic: s.key.tonic, scale: s.key.scale },
     type: s.type,
   };
 }

@@ -24,7 +24,8 @@ export function editFields(
     tags: [...new Set(tags)].sort(),
     favorite: !!e?.favourite,
     bpm: typeof e?.bpm === 'number' && Number.isFinite(e.bpm) ? e.bpm : null,
-    key: e?.key ?? null,
+    // An edit row's null key is a correction to "no key"; undefined is no correction.
+    key: e?.key === null ? 'none' : (e?.key ?? null),
     type: e?.type ?? null,
     rating: e?.rating ?? null,
     notes: e?.notes ?? '',

@@ -138,6 +138,15 @@ describe('local changes as mutations', () => {
     ]);
   });
 
+  it('sends a key corrected to "none" as such, and its withdrawal as null', async () => {
+    await editFiles(db, index, [3], (e) => ({ ...e, key: null }));
+    await editFiles(db, index, [3], (e) => ({ ...e, key: undefined }));
+    expect((await pending(db)).map((m) => m.args)).toEqual([
+      { id: H2, field: 'key', value: 'none' },
+      { id: H2, field: 'key', value: null },
+    ]);
+  });
+
   it('does not sync files that have no content hash yet', async () => {
     await addTag(db, index, [4], 'later');
     expect(await db.outbox.count()).toBe(0);

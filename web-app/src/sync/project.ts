@@ -90,7 +90,8 @@ export function editFromState(
   if (s.tags.length) e.tags = s.tags.map(tagId);
   if (s.favorite) e.favourite = true;
   if (s.bpm !== null) e.bpm = s.bpm;
-  if (s.key) e.key = { tonic: s.key.tonic, scale: s.key.scale };
+  if (s.key === 'none') e.key = null;
+  else if (s.key) e.key = { tonic: s.key.tonic, scale: s.key.scale };
   if (s.type) e.type = s.type;
   if (s.rating !== null) e.rating = s.rating;
   if (s.notes) e.notes = s.notes;
@@ -105,7 +106,7 @@ function sameEdit(a: EditRow | null | undefined, b: EditRow | null | undefined):
           [...(e.tags ?? [])].sort((x, y) => x - y),
           !!e.favourite,
           e.bpm ?? null,
-          e.key ? [e.key.tonic, e.key.scale] : null,
+          e.key === null ? 'none' : e.key ? [e.key.tonic, e.key.scale] : null,
           e.type ?? null,
           e.rating ?? null,
           e.notes ?? '',

@@ -8,8 +8,9 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type SampleMindDb } from '../db/database';
 import { loadVectors } from '../db/vector-source';
+import { NO_KEY } from '../query/keys';
 import { addTag, createCollection, removeFiles, setFavourite } from '../state/library-actions';
-import { type LibraryIndex, STATUS } from '../state/library-index';
+import { EDITED, type LibraryIndex, STATUS } from '../state/library-index';
 import { loadLibrary } from '../state/load-library';
 import { fileRow } from '../testing/rows';
 import { encodeAiText } from './ai-bridge';
@@ -122,6 +123,20 @@ describe('applying pulled pages', () => {
       expect((await db.edits.get(id))?.key).toEqual({ tonic: 'F', scale: 'major' });
       expect((await db.edits.get(id))?.type).toBe('snare');
     }
+  });
+
+  it('takes a key corrected to "none": no key shown, marked as edited, on local and remote rows', async () => {
+    await apply(page('3', [remote(H1, { key: 'none' }), remote(H2, { key: 'none' })]));
+    for (const id of [1, 2]) expect((await db.edits.get(id))?.key).toBeNull();
+    const remoteId = (await db.files.where('contentHash').equals(H2).first())!.id!;
+    // H2's summary says C; the correction hides it.
+    for (const id of [1, remoteId]) {
+      expect(index.key[row(id)]).toBe(NO_KEY);
+      expect(index.edited[row(id)] & EDITED.key).toBeTruthy();
+    }
+    await apply(page('4', [remote(H2, { key: null })]));
+    expect((await db.edits.get(remoteId))?.key).toBeUndefined();
+    expect(index.key[row(remoteId)]).not.toBe(NO_KEY);
   });
 
   it('removes deleted sounds: remote rows and local files alike', async () => {
