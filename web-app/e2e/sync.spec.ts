@@ -102,6 +102,9 @@ describe('sync between two devices', () => {
     await a.addTag(['Big Kick.wav'], 'punchy');
     await b.toggleFavourite('Closed Hat.wav');
     await b.setType('Pluck A3.wav', 'bass');
+    // "No key": the pluck had a key correction (Cm) that B shows; A now says it has none.
+    expect((await b.app.rowValues('Pluck A3.wav')).key).toBe('Cm');
+    await a.setKey('Pluck A3.wav', 'none');
     await Promise.all([a.waitSynced(t0), b.waitSynced(t0)]);
     await expect.poll(() => b.tagsOf('Big Kick.wav'), { timeout: 15_000 }).toEqual(['drums', 'punchy']);
     await expect
@@ -110,6 +113,9 @@ describe('sync between two devices', () => {
     await expect
       .poll(() => a.app.rowValues('Pluck A3.wav').then((v) => v.type), { timeout: 15_000 })
       .toBe('bass');
+    await expect
+      .poll(() => b.app.rowValues('Pluck A3.wav').then((v) => v.key), { timeout: 15_000 })
+      .toBe('');
     expect(await views(b)).toEqual(await views(a));
   });
 });
