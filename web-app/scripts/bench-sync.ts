@@ -9,6 +9,7 @@
 // Prints JSON (stdout, or --json FILE) and a summary with the targets (stderr).
 //
 // Usage: npm run bench:sync -- [--count 100000] [--edits 50] [--redis] [--skip-steady] [--json out.json]
+//        [--cpu-profile FILE] (V8 CPU profile of device A's main thread during its first sync)
 // Develop with --count 5000; 100k takes a few minutes (seeding, then two devices' first syncs).
 import { writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -161,6 +162,14 @@ async function initialSync(
   await d.account.submitSignIn(user.username, user.password);
   await d.page.locator('[data-testid="settings-signed-in"]').waitFor({ timeout: 60_000 });
   await d.account.closeSettings();
+  // Main-thread tasks over 50 ms from here on: what the producer feels as the app freezing.
+  await d.page.evaluate(() => {
+    const g = globalThis as { __syncLongTasks?: number[] };
+    g.__syncLongTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) g.__syncLongTasks!.push(e.duration);
+    }).observe({ type: 'longtask' });
+  });
   const at: Record<string, number | null> = { signedIn: Date.now() - t0, idb: null, shown: null, idle: null };
   let last = 0;
   for (;;) {
@@ -179,7 +188,24 @@ async function initialSync(
     if (now > 15 * 60_000) throw new Error(`initial sync not done after 15 min: ${JSON.stringify(s)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return at;
+  const tasks = await d.page.evaluate(
+    () => (globalThis as { __syncLongTasks?: number[] }).__syncLongTasks ?? [],
+  );
+  return { at, longTasks: longTaskStats(tasks) };
+}
+
+/** Long tasks (> 50 ms) of the main thread: how many, the longest, p95, their total. */
+function longTaskStats(durations: number[]) {
+  return {
+    count: durations.length,
+    maxMs: round(durations.length ? Math.max(...durations) : 0, 0),
+    p95Ms: round(pct(durations, 95), 0),
+    over200Ms: durations.filter((d) => d > 200).length,
+    totalMs: round(
+      durations.reduce((a, b) => a + b, 0),
+      0,
+    ),
+  };
 }
 
 /** Filters a device's table to one sample by its exact name; resolves once that row shows. */
@@ -294,7 +320,19 @@ async function main() {
     const load0 = loadavg()[0];
     const cpu0 = server.cpuSeconds();
     log(`initial sync of ${COUNT} samples on device A…`);
-    const timesA = await initialSync(a, counter.url, user, COUNT);
+    // --cpu-profile FILE: a V8 CPU profile of the page's main thread during device A's first sync.
+    const profileFile = opt('cpu-profile', '');
+    const cdp = profileFile ? await a.context.newCDPSession(a.page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const { at: timesA, longTasks } = await initialSync(a, counter.url, user, COUNT);
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await writeFile(profileFile, JSON.stringify(profile));
+      log(`  CPU profile of the first sync: ${profileFile}`);
+    }
     const cpu1 = server.cpuSeconds();
     const wire = { ...counter.bytes };
     const pullStats = pulls.summary();
@@ -310,6 +348,7 @@ async function main() {
       wireBytesToServer: wire.toServer,
       wireMB: round((wire.fromServer + wire.toServer) / 1048576, 2),
       serverCpuSeconds: round(cpu1 - cpu0, 2),
+      mainThreadLongTasks: longTasks,
       ...pullStats,
       /**
        * Upper bound of the wall time spent waiting on the network alone: the client fetches the
@@ -321,6 +360,9 @@ async function main() {
     log(
       `  done: ${initial.seconds} s, ${initial.wireMB} MB on the wire, server CPU ${initial.serverCpuSeconds} s`,
     );
+    log(
+      `  main thread: ${longTasks.count} long tasks (> 50 ms), longest ${longTasks.maxMs} ms, p95 ${longTasks.p95Ms} ms, ${longTasks.over200Ms} over 200 ms, ${longTasks.totalMs} ms in all`,
+    );
 
     // 2. steady state between A and a second device B.
     let steady: Record<string, unknown> | null = null;
@@ -328,7 +370,7 @@ async function main() {
       const b = await openDevice(preview.url);
       devices.push(b);
       log('initial sync on device B…');
-      const timesB = await initialSync(b, counter.url, user, COUNT);
+      const { at: timesB } = await initialSync(b, counter.url, user, COUNT);
       const names = await a.page.evaluate(() => {
         const index = (
           globalThis as unknown as { __samplemind: { store: { index: { name: string[]; size: number } } } }

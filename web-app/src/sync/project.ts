@@ -1,6 +1,7 @@
 import { decodeFeatures8, type SyncSummary } from '@samplemind/contract';
 import type { SampleMindDb } from '../db/database';
 import { hasRows } from '../db/has-rows';
+import { bulkAddInSlices, bulkPutInSlices } from '../db/in-slices';
 import type { CollectionRow, EditRow, FileRow, SampleSummary } from '../db/types';
 import { packRows } from '../db/vector-source';
 import { aiRegisterOf, decodeAiText, pickAiRecord } from './ai-bridge';
@@ -243,22 +244,20 @@ export async function projectStates(
   await deleteFileRows(db, removed);
   patch.removed = removed;
   if (dropEdits.length) await db.edits.bulkDelete(dropEdits);
-  if (rewritten.length) await db.files.bulkPut(rewritten);
-  // IndexedDB works through a transaction's requests one by one: sending the vectors right behind
-  // the new rows (they need no row ids) keeps it busy while this side prepares the edits.
-  const addedIds = created.length
-    ? db.files.bulkAdd(
-        created.map((c) => c.file),
-        { allKeys: true },
-      )
-    : null;
   // One pack record per page, not a row per sound: IndexedDB's cost is per record (see
-  // db/vector-source.ts, which also says why stale entries in older packs are harmless).
+  // db/vector-source.ts, which also says why stale entries in older packs are harmless). Sent
+  // first: it needs no row ids, and IndexedDB stores it while this side hands over the rows.
   const vectorsPut = vectors.length ? db.vectorPacks.add(packRows(vectors)) : null;
   // Awaited below; if the rows fail first, the transaction aborts and this rejection is moot.
   vectorsPut?.catch(() => {});
-  if (addedIds) {
-    const ids = (await addedIds) as number[];
+  // Rows go in slices (db/in-slices.ts): a page's rows in one call held the main thread for up to
+  // a quarter of a second.
+  if (rewritten.length) await bulkPutInSlices(db.files, rewritten);
+  if (created.length) {
+    const ids = (await bulkAddInSlices(
+      db.files,
+      created.map((c) => c.file),
+    )) as number[];
     created.forEach((c, i) => {
       c.file.id = ids[i];
       const edit = editFromState(c.state, tagId, ids[i], now);
@@ -274,7 +273,7 @@ export async function projectStates(
       patch.upserts.push({ file: f, edit: e });
     }
   }
-  if (putEdits.length) await db.edits.bulkPut(putEdits);
+  if (putEdits.length) await bulkPutInSlices(db.edits, putEdits);
   await vectorsPut;
   await projectAi(db, visible, now);
   await projectCollections(db, collections, created, now, patch);
@@ -300,7 +299,7 @@ async function projectAi(db: SampleMindDb, states: SampleState[], now: number) {
     if (s.aiDescription !== null) put.push(decodeAiText(s.id, s.aiDescription, s.aiModel, now));
   }
   if (drop.length) await db.descriptions.bulkDelete(drop);
-  if (put.length) await db.descriptions.bulkPut(put);
+  if (put.length) await bulkPutInSlices(db.descriptions, put);
 }
 
 /**
@@ -387,7 +386,7 @@ async function projectCollections(
         }
       }
     }
-    if (items.length) await db.collectionItems.bulkPut(items);
+    if (items.length) await bulkPutInSlices(db.collectionItems, items);
   }
   for (const id of touched) {
     if (patch.collections.get(id) === null) continue;

@@ -3,6 +3,7 @@ import type { ApiClient } from '../account/api-client';
 import { ApiError } from '../account/api-error';
 import type { SampleMindDb } from '../db/database';
 import { hasRows } from '../db/has-rows';
+import { bulkPutInSlices } from '../db/in-slices';
 import type { OutboxRow, SyncBaseRow } from '../db/types';
 import {
   applyToCollection,
@@ -116,7 +117,7 @@ export async function applyPage(
           ? [{ entity: b.entity, state: samples[i], summary: summaries[i] }]
           : [{ entity: b.entity, state: collections[i - samples.length] }],
     );
-    if (rebased.length) await db.syncBase.bulkPut(rebased);
+    if (rebased.length) await bulkPutInSlices(db.syncBase, rebased);
 
     const pending = await pendingFor(db, entities);
     const effSamples: SampleInput[] = samples.map((pulled, i) => {
