@@ -113,9 +113,7 @@ describe('sync between two devices', () => {
     await expect
       .poll(() => a.app.rowValues('Pluck A3.wav').then((v) => v.type), { timeout: 15_000 })
       .toBe('bass');
-    await expect
-      .poll(() => b.app.rowValues('Pluck A3.wav').then((v) => v.key), { timeout: 15_000 })
-      .toBe('');
+    await expect.poll(() => b.app.rowValues('Pluck A3.wav').then((v) => v.key), { timeout: 15_000 }).toBe('');
     expect(await views(b)).toEqual(await views(a));
   });
 });

@@ -7,7 +7,8 @@ let db: SampleMindDb;
 let n = 0;
 afterEach(() => db?.delete());
 
-const tags = (count: number, from = 0) => Array.from({ length: count }, (_, i) => ({ name: `t${from + i}` }));
+const tags = (count: number, from = 0) =>
+  Array.from({ length: count }, (_, i) => ({ name: `t${from + i}`, createdAt: 0 }));
 
 describe('writes in slices', () => {
   it('adds every row across slices and returns their keys in order', async () => {
@@ -21,9 +22,9 @@ describe('writes in slices', () => {
 
   it('stays one transaction: a failing later slice takes the earlier ones back with it', async () => {
     db = openDb(`test-slices-${n++}`);
-    await db.tags.add({ name: 'taken' });
+    await db.tags.add({ name: 'taken', createdAt: 0 });
     // The last slice holds a name the table already has (tags' names are unique).
-    const rows = [...tags(WRITE_SLICE * 2), { name: 'taken' }];
+    const rows = [...tags(WRITE_SLICE * 2), { name: 'taken', createdAt: 0 }];
     await expect(db.transaction('rw', db.tags, () => bulkAddInSlices(db.tags, rows))).rejects.toThrow();
     expect(await db.tags.count()).toBe(1);
     const again = tags(WRITE_SLICE + 1, 10_000).map((t, i) => ({ ...t, id: 100 + i }));
