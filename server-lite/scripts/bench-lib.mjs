@@ -134,30 +134,28 @@ export async function startServer(env, nodeArgs = []) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sm-bench-data-'));
   let out = '';
+  const start = startArgs();
+  const loader = start.indexOf('--import');
   const proc = track(
-    spawn(
-      process.execPath,
-      [...productionNodeFlags(), ...nodeArgs, ...startArgs().slice(productionNodeFlags().length)],
-      {
-        cwd: SERVER_DIR,
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          JWT_SECRET: randomBytes(32).toString('hex'),
-          LOG_LEVEL: 'warn',
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          SAMPLEMIND_DATA_DIR: dataDir,
-          CORS_ORIGINS: 'http://localhost',
-          // Auth limits stay on but high enough for a benchmark from one IP.
-          AUTH_RATE_LIMIT_IP: '1000000',
-          AUTH_RATE_LIMIT_ACCOUNT: '1000000',
-          RATE_LIMIT_MAX: '1000000000',
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    spawn(process.execPath, [...start.slice(0, loader), ...nodeArgs, ...start.slice(loader)], {
+      cwd: SERVER_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        SAMPLEMIND_DATA_DIR: dataDir,
+        CORS_ORIGINS: 'http://localhost',
+        // Auth limits stay on but high enough for a benchmark from one IP.
+        AUTH_RATE_LIMIT_IP: '1000000',
+        AUTH_RATE_LIMIT_ACCOUNT: '1000000',
+        RATE_LIMIT_MAX: '1000000000',
+        ...env,
       },
-    ),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (out += d));

@@ -11,6 +11,10 @@ const DAY_MS = 24 * 3600 * 1000;
  * the shared counters, so with Redis every server instance sees the same totals.
  */
 export class UserLimits {
+  /** The UTC day of the last budget key and its date text, formatted once a day instead of per call. */
+  private day = Number.NaN;
+  private dayText = '';
+
   constructor(
     private readonly counters: AiCounters,
     private readonly perMinute: number,
@@ -62,8 +66,4 @@ export class UserLimits {
     }
     return `ai:budget:${userId}:${this.dayText}`;
   }
-
-  /** The UTC day of the last budget key and its date text, formatted once a day instead of per call. */
-  private day = Number.NaN;
-  private dayText = '';
 }

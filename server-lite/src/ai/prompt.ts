@@ -112,7 +112,10 @@ function modelTag(provider: string, model: string): string {
 
 const digests = new WeakMap<NormalisedSample, string>();
 
-/** What the answer depends on besides the provider and model: the prompt version and the sample. */
+/**
+ * What the answer depends on besides the provider and model: the prompt version and the sample
+ * (its JSON is canonical, as normaliseSample builds the object with a fixed key order).
+ */
 export function sampleDigest(sample: NormalisedSample): string {
   let digest = digests.get(sample);
   if (digest === undefined) {
