@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: help start dev build test test-unit test-parallel e2e lint format setup deps setup-db-indexes \
+.PHONY: help start dev build test test-unit test-parallel e2e lint format setup deps setup-db-indexes test-node-versions \
 	bench-accuracy bench-engine bench-app bench-ai bench-sync benchmark benchmark-quick benchmark-stress \
 	benchmark-ui profile profile-cpu perf-test
 
@@ -40,6 +40,9 @@ test-parallel: setup ## every test, files in parallel (server-lite two at a time
 
 e2e: setup ## browser specs: the built app in Chromium (real IndexedDB, service worker)
 	npm run e2e -w @samplemind/web-app
+
+test-node-versions: setup ## unit + integration tests under Node 22 and 24 too (fetched from npm; Linux x64)
+	bash scripts/test-node-versions.sh
 
 setup-db-indexes: deps ## create the MongoDB indexes (needs MONGODB_URL)
 	npm run setup-db-indexes -w @samplemind/server-lite
