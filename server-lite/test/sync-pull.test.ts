@@ -5,11 +5,11 @@ import {
   type SyncSample,
   summaryFromAnalysis,
 } from '@samplemind/contract';
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPACT_FORMAT } from '../src/library/sync-json';
 import { sqliteFile } from '../src/stores';
+import { openSqlite } from '../src/stores/embedded/sqlite-driver';
 import { get, push, type User } from './api-helpers';
 import { clientMutations } from './fixtures';
 import { cleanupTmp, newUser, testApp, VARIANTS } from './harness';
@@ -165,7 +165,7 @@ for (const variant of VARIANTS.filter((v) => !v.skip)) {
       );
       // What a file written before this release holds: documents without the correction
       // registers, and no compact text beside them.
-      const db = new Database(sqliteFile(dataDir));
+      const db = openSqlite(sqliteFile(dataDir));
       db.prepare(
         "UPDATE samples SET doc = json_remove(doc, '$.bpm', '$.key', '$.type') WHERE user_id = ?",
       ).run(carol.id);

@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Mutation, SampleFilters, SampleSummary } from '@samplemind/contract';
-import Database from 'better-sqlite3';
 import { COMPACT_FORMAT, compactSampleJson } from '../../library/sync-json';
 import { type CursorPos, parseSort, type SampleRow, toRow, toSummary } from '../../library/views';
 import type { CollectionDoc, SampleDoc } from '../../sync/model';
 import { liveElements, parseSampleDoc } from '../../sync/model';
 import { type BatchState, touchedEntity } from '../../sync/reduce';
 import type { CompactPullPage, DocumentStore, ListPage, PullPage, SessionRecord, UserRecord } from '../types';
+import { openSqlite, type SqlDatabase, type SqlStatement } from './sqlite-driver';
 import { filterSql, SCHEMA, SORT_COLUMN, TEXT_INDEX_MAX_CANDIDATES, textIndexable } from './sqlite-schema';
 
 type UserRow = {
@@ -35,15 +35,13 @@ const toUser = (r: UserRow | undefined): UserRecord | null =>
  */
 export class SqliteDocumentStore implements DocumentStore {
   readonly backend = 'sqlite' as const;
-  private readonly db: Database.Database;
-  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly db: SqlDatabase;
+  private readonly stmts = new Map<string, SqlStatement>();
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(file);
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
     // Files written before the search index existed: fill it once.
     if (!this.db.prepare('SELECT 1 FROM samples_fts LIMIT 1').get()) {
@@ -69,7 +67,7 @@ export class SqliteDocumentStore implements DocumentStore {
     this.rowsAtAnalyze = (this.db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
   }
 
-  private st(sql: string): Database.Statement {
+  private st(sql: string): SqlStatement {
     let s = this.stmts.get(sql);
     if (!s) {
       if (this.stmts.size > 500) this.stmts.clear();
@@ -84,7 +82,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.db.isOpen) this.db.close();
   }
 
   async createUser(u: UserRecord): Promise<'ok' | 'email-taken' | 'username-taken'> {
@@ -239,7 +237,7 @@ export class SqliteDocumentStore implements DocumentStore {
     mutations: Mutation[],
     reduce: (state: BatchState) => ReturnType<typeof import('../../sync/reduce').reduceBatch>,
   ) {
-    const run = this.db.transaction(() => {
+    const out = this.db.transaction(() => {
       const state: BatchState = { clients: new Map(), samples: new Map(), collections: new Map() };
       for (const clientId of new Set(mutations.map((m) => m.clientId))) {
         const r = this.st(
@@ -280,8 +278,7 @@ export class SqliteDocumentStore implements DocumentStore {
       const clients: Record<string, number> = {};
       for (const [c, n] of state.clients) if (n > 0) clients[c] = n;
       return { ...outcome, clients, samples: state.samples };
-    });
-    const out = run.immediate();
+    }, 'immediate');
     this.writesSinceAnalyze += out.changedSamples.size + out.changedCollections.size;
     // Again whenever the data may have doubled since the last time.
     if (this.writesSinceAnalyze >= Math.max(200, this.rowsAtAnalyze)) this.analyze();
@@ -403,7 +400,7 @@ export class SqliteDocumentStore implements DocumentStore {
     try {
       this.db.transaction(() => {
         for (const r of rows) put.run(COMPACT_FORMAT, r.body, r.rowid, r.seq);
-      })();
+      });
     } catch {}
   }
 
@@ -444,7 +441,7 @@ export class SqliteDocumentStore implements DocumentStore {
     const ins = this.st('INSERT OR IGNORE INTO vector_outbox (user_id, sample_id) VALUES (?, ?)');
     this.db.transaction(() => {
       for (const id of ids) ins.run(userId, id);
-    })();
+    });
   }
 
   async outboxTake(limit: number) {
@@ -459,6 +456,6 @@ export class SqliteDocumentStore implements DocumentStore {
     const del = this.st('DELETE FROM vector_outbox WHERE user_id = ? AND sample_id = ?');
     this.db.transaction(() => {
       for (const i of items) del.run(i.userId, i.id);
-    })();
+    });
   }
 }
