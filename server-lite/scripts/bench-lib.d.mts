@@ -5,7 +5,6 @@ export function startServer(
   env: Record<string, string>,
   nodeArgs?: string[],
 ): Promise<{ url: string; proc: ChildProcess; output(): string }>;
-export function startArgs(): string[];
 export function productionNodeFlags(): string[];
 export function signIn(url: string): Promise<{ username: string; password: string; token: string }>;
 export function stopAll(): Promise<void>;

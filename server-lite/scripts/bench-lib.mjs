@@ -113,7 +113,7 @@ export async function startChroma() {
  * The arguments `npm start` gives node (server-lite/package.json), e.g. ['--no-memory-reducer',
  * '--import', 'tsx', 'src/main.ts'], so benchmarks run the server exactly as production starts it.
  */
-export function startArgs() {
+function startArgs() {
   const script = JSON.parse(readFileSync(join(SERVER_DIR, 'package.json'), 'utf8')).scripts.start;
   const [node, ...args] = script.trim().split(/\s+/);
   if (node !== 'node' || args.at(-1) !== 'src/main.ts') throw new Error(`unexpected start script: ${script}`);

@@ -3,7 +3,7 @@ import type { Table } from 'dexie';
 /**
  * Rows handed to IndexedDB per call. The browser clones each row on the main thread when it is
  * handed over (about 25 µs for a file row), so one bulk call of a whole pull page (thousands of
- * rows) was one long task of 100–250 ms. A slice of 500 is roughly 10 ms.
+ * rows) was one long task of 100–250 ms. A slice of 500 is about 12 ms.
  */
 export const WRITE_SLICE = 500;
 

@@ -118,6 +118,12 @@ async function capture(d: Device) {
   if (rows.length) d.logged = rows[rows.length - 1].mutationId;
 }
 
+/** One action on a device, then its new outbox rows into the device's log. */
+async function step(d: Device, body: () => Promise<unknown>) {
+  await body();
+  await capture(d);
+}
+
 async function device(name: string, user: { username: string; password: string }): Promise<Device> {
   const db = openDb(`conv-${++dbCount}-${name}`);
   const index = await loadLibrary(db);
@@ -701,10 +707,6 @@ describe('two devices against the real server converge', () => {
 
   it('an edit that lost to a newer one elsewhere rolls back after its push (nothing else brings the sound back)', async () => {
     await withDevices(async ([a, b]) => {
-      const step = async (d: Device, body: () => Promise<unknown>) => {
-        await body();
-        await capture(d);
-      };
       await step(a, () => importContent(a, 0));
       await fullSync(a);
       await fullSync(b);
@@ -727,10 +729,6 @@ describe('two devices against the real server converge', () => {
 
   it('a delete that lost to a newer import elsewhere brings the sound back as "not on this device"', async () => {
     await withDevices(async ([a, b]) => {
-      const step = async (d: Device, body: () => Promise<unknown>) => {
-        await body();
-        await capture(d);
-      };
       await step(a, () => importContent(a, 0));
       await fullSync(a);
       const [fa] = (await a.db.files.toCollection().primaryKeys()) as number[];
